@@ -1,0 +1,11 @@
+namespace Voicebot.Abstractions;
+
+/// <summary>Orleans stream provider and namespaces shared by the gateway and the grains.</summary>
+public static class StreamNames
+{
+    /// <summary>The memory stream provider that carries inbound media.</summary>
+    public const string Provider = "voicebot";
+
+    /// <summary>Namespace of the per-call inbound media stream (audio frames and DTMF), keyed by the call id.</summary>
+    public const string CallMedia = "call-media";
+}

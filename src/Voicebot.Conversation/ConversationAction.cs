@@ -1,0 +1,21 @@
+using Voicebot.Abstractions.Calls;
+
+namespace Voicebot.Conversation;
+
+/// <summary>An effect the conversation asks its host (the CallGrain) to carry out, in order.</summary>
+public abstract record ConversationAction;
+
+/// <summary>The flow moved from one state to another (history and logs).</summary>
+public sealed record EnterState(string From, string To) : ConversationAction;
+
+/// <summary>Queue these cached phrases, in order, after anything already queued.</summary>
+public sealed record SayPhrases(IReadOnlyList<string> PhraseKeys) : ConversationAction;
+
+/// <summary>Once the queued phrases have played, record the caller into <paramref name="Slot"/> until they press #, stop speaking for <paramref name="EndSilence"/>, or <paramref name="MaxDuration"/> passes.</summary>
+public sealed record StartRecording(string Slot, TimeSpan MaxDuration, TimeSpan EndSilence) : ConversationAction;
+
+/// <summary>Ask an external check (e.g. <c>technician</c>) and report with <see cref="CallConversation.OnCheckResult"/>.</summary>
+public sealed record RunCheck(string Check) : ConversationAction;
+
+/// <summary>End the call once the queued phrases have played.</summary>
+public sealed record EndCall(CallOutcomeKind Outcome, string Reason) : ConversationAction;
