@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using Voicebot.Cli.Commands;
+
+var root = new RootCommand("Voicebot.Orleans: run the bot, manage its phrase cache, and place simulated calls.")
+{
+    CallCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,4 @@
+using System.Text;
 using Voicebot.Abstractions.Calls;
 
 namespace Voicebot.Conversation;
@@ -9,7 +10,29 @@ public abstract record ConversationAction;
 public sealed record EnterState(string From, string To) : ConversationAction;
 
 /// <summary>Queue these cached phrases, in order, after anything already queued.</summary>
-public sealed record SayPhrases(IReadOnlyList<string> PhraseKeys) : ConversationAction;
+/// <remarks>Two instances are equal when they hold the same keys in the same order.</remarks>
+public sealed record SayPhrases(IReadOnlyList<string> PhraseKeys) : ConversationAction
+{
+    public bool Equals(SayPhrases? other) =>
+        ReferenceEquals(this, other) || (other is not null && PhraseKeys.SequenceEqual(other.PhraseKeys, StringComparer.Ordinal));
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var key in PhraseKeys)
+        {
+            hash.Add(key, StringComparer.Ordinal);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    protected override bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("PhraseKeys = [").AppendJoin(", ", PhraseKeys).Append(']');
+        return true;
+    }
+}
 
 /// <summary>Once the queued phrases have played, record the caller into <paramref name="Slot"/> until they press #, stop speaking for <paramref name="EndSilence"/>, or <paramref name="MaxDuration"/> passes.</summary>
 public sealed record StartRecording(string Slot, TimeSpan MaxDuration, TimeSpan EndSilence) : ConversationAction;

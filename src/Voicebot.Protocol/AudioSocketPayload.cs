@@ -31,7 +31,10 @@ public static class AudioSocketPayload
             throw new AudioSocketProtocolException(AudioSocketViolation.DtmfLength, $"DTMF payload is {payload.Length} bytes, not 1.");
         }
 
-        var digit = (char)payload.FirstSpan[0];
+        // Copy rather than FirstSpan[0]: a valid sequence may start with an empty segment.
+        Span<byte> value = stackalloc byte[1];
+        payload.CopyTo(value);
+        var digit = (char)value[0];
         if (!IsDtmfDigit(digit))
         {
             throw new AudioSocketProtocolException(AudioSocketViolation.DtmfLength, $"DTMF payload 0x{(byte)digit:X2} is not a DTMF digit.");

@@ -1,0 +1,347 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Voicebot.Abstractions.Calls;
+using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Pacing;
+using Voicebot.Protocol;
+
+namespace Voicebot.Gateway;
+
+/// <summary>
+/// Serves one Asterisk AudioSocket connection: UUID, admission, inbound audio and DTMF to the control plane, and the
+/// end of the call. Outbound frames are written by <see cref="OutboundPacer"/>. Anything wrong on one connection hangs
+/// up that connection only (00 00 00, then close); the listener and the other calls keep running.
+/// </summary>
+internal sealed class AudioSocketConnectionHandler(
+    CallRegistry calls,
+    OutboundPacer pacer,
+    ICallControl control,
+    TimeProvider time,
+    IOptions<AudioSocketOptions> options,
+    ILogger<AudioSocketConnectionHandler> logger) : ConnectionHandler
+{
+    private const int BusyPlaybackId = -1;
+
+    // Bounds on what the caller waits for when the gateway, not the caller, is slow.
+    private static readonly TimeSpan HangupWriteTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan BusyPhraseTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan BusyFallbackSilence = TimeSpan.FromMilliseconds(300);
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var settings = options.Value;
+        var input = connection.Transport.Input;
+        var connectedAt = time.GetUtcNow();
+        var validator = new AudioSocketInboundValidator();
+        var deadline = new ReadDeadline(time);
+        var phase = Phase.AwaitingUuid;
+        var callId = Guid.Empty;
+        CallAdmission? admission = null;
+        CallSession? session = null;
+        HangupReason? endReason = HangupReason.CallerHungUp;
+        IDisposable? scope = null;
+        deadline.Arm(settings.UuidTimeout);
+
+        try
+        {
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    if (phase == Phase.Active)
+                    {
+                        deadline.Arm(settings.IdleTimeout);
+                    }
+
+                    result = await input.ReadAsync(deadline.Token);
+                    if (phase == Phase.Active)
+                    {
+                        deadline.Disarm();
+                    }
+                }
+                catch (OperationCanceledException) when (deadline.Expired)
+                {
+                    if (phase == Phase.AwaitingFirstAudio)
+                    {
+                        // No audio yet to tell the rate: start at 8 kHz, what AudioSocket() always uses.
+                        deadline.Disarm();
+                        session = await StartSessionAsync(connection, callId, 8000, admission!.Value, connectedAt);
+                        phase = Phase.Active;
+                        continue;
+                    }
+
+                    throw new AudioSocketProtocolException(
+                        AudioSocketViolation.IdleTimeout,
+                        phase == Phase.AwaitingUuid
+                            ? $"No UUID within {settings.UuidTimeout.TotalMilliseconds} ms of connecting."
+                            : $"Nothing received for {settings.IdleTimeout.TotalMilliseconds} ms.");
+                }
+
+                if (result.IsCanceled)
+                {
+                    // The session ended from the write side (bot hang-up sent, socket gone): CancelPendingRead woke us.
+                    if (session is { Ended.IsCompleted: true })
+                    {
+                        endReason = ToHangupReason(await session.Ended);
+                        return;
+                    }
+
+                    continue;
+                }
+
+                var buffer = result.Buffer;
+                try
+                {
+                    while (AudioSocketFrameReader.TryRead(ref buffer, settings.MaxPayloadBytes, out var frame))
+                    {
+                        validator.Validate(frame);
+                        switch (frame.Kind)
+                        {
+                            case AudioSocketKind.Uuid:
+                                callId = validator.CallId.GetValueOrDefault();
+                                scope = GatewayLog.CallScope(logger, callId);
+                                GatewayLog.CallConnected(logger, callId, connection.RemoteEndPoint, connection.ConnectionId);
+                                admission = calls.TryAdmit(callId, connectedAt);
+                                if (admission == CallAdmission.Duplicate)
+                                {
+                                    GatewayLog.DuplicateCall(logger, callId);
+                                    endReason = HangupReason.ProtocolError;
+                                    await HangUpAsync(connection, session: null, callId);
+                                    return;
+                                }
+
+                                if (admission == CallAdmission.Busy)
+                                {
+                                    GatewayLog.CallRefused(logger, callId, connection.RemoteEndPoint, calls.ActiveCalls, calls.MaxCalls);
+                                }
+
+                                phase = Phase.AwaitingFirstAudio;
+                                deadline.Arm(settings.FirstAudioTimeout);
+                                break;
+
+                            case AudioSocketKind.Dtmf:
+                                if (session is null)
+                                {
+                                    deadline.Disarm();
+                                    session = await StartSessionAsync(connection, callId, 8000, admission!.Value, connectedAt);
+                                    phase = Phase.Active;
+                                }
+
+                                if (admission == CallAdmission.Admitted)
+                                {
+                                    var digit = InboundMedia.ForDtmf(session.NextInboundSequence(), (char)frame.Payload.FirstSpan[0]);
+                                    await control.PublishAsync(callId, digit, session.Lifetime);
+                                }
+
+                                break;
+
+                            case AudioSocketKind.Hangup:
+                                // Asterisk never sends it (it just closes the socket); a peer that does is hanging up.
+                                endReason = HangupReason.CallerHungUp;
+                                return;
+
+                            default:
+                                var sampleRate = frame.Kind.SampleRate();
+                                if (session is null)
+                                {
+                                    deadline.Disarm();
+                                    session = await StartSessionAsync(connection, callId, sampleRate, admission!.Value, connectedAt);
+                                    phase = Phase.Active;
+                                }
+
+                                if (admission == CallAdmission.Admitted)
+                                {
+                                    // The stream boundary needs an array the consumer owns, and the payload aliases the pipe:
+                                    // this copy (with its InboundMedia envelope) is the one allocation per inbound frame.
+                                    var audio = InboundMedia.ForAudio(session.NextInboundSequence(), frame.Payload.ToArray(), sampleRate);
+                                    await control.PublishAsync(callId, audio, session.Lifetime);
+                                }
+
+                                break;
+                        }
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        // EOF: Asterisk closed the socket, which is how a caller hang-up looks.
+                        endReason = HangupReason.CallerHungUp;
+                        return;
+                    }
+                }
+                finally
+                {
+                    // Consumed what was parsed; examined everything, so a partial frame waits for more bytes.
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+        }
+        catch (AudioSocketProtocolException ex)
+        {
+            GatewayLog.ProtocolViolation(logger, callId, connection.ConnectionId, ex.Violation, ex.Message);
+            endReason = ex.Violation == AudioSocketViolation.IdleTimeout ? HangupReason.PeerTimeout : HangupReason.ProtocolError;
+            await HangUpAsync(connection, session, callId);
+        }
+        catch (OperationCanceledException) when (session is not null && session.Lifetime.IsCancellationRequested)
+        {
+            // A publish was cut short because the call ended (socket gone, or the bot hung up).
+            endReason = session.Ended.IsCompleted ? ToHangupReason(await session.Ended) : HangupReason.CallerHungUp;
+        }
+        catch (IOException)
+        {
+            // Connection reset: the caller is gone.
+            endReason = HangupReason.CallerHungUp;
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ConnectionFailed(logger, callId, connection.ConnectionId, ex);
+            endReason = HangupReason.GatewayError;
+            await HangUpAsync(connection, session, callId);
+        }
+        finally
+        {
+            deadline.Dispose();
+            if (session is not null)
+            {
+                pacer.Remove(session);
+                await CloseAsync(connection, session);
+            }
+
+            if (admission == CallAdmission.Admitted)
+            {
+                calls.Release(callId);
+                if (session is not null)
+                {
+                    // Not awaited: the socket closes now, whatever the control plane's latency.
+                    _ = ReportEndAsync(callId, endReason);
+                }
+            }
+
+            GatewayLog.CallEnded(logger, callId, endReason?.ToString() ?? "BotHungUp");
+            session?.Dispose();
+            scope?.Dispose();
+        }
+    }
+
+    private static HangupReason? ToHangupReason(CallSessionEnd end) => end switch
+    {
+        CallSessionEnd.HangupSent => null,
+        CallSessionEnd.TransportClosed => HangupReason.CallerHungUp,
+        _ => HangupReason.GatewayError,
+    };
+
+    private async Task<CallSession> StartSessionAsync(
+        ConnectionContext connection, Guid callId, int sampleRate, CallAdmission admission, DateTimeOffset connectedAt)
+    {
+        var admitted = admission == CallAdmission.Admitted;
+        var session = new CallSession(
+            callId,
+            sampleRate,
+            connection.Transport.Output,
+            connection.Transport.Input,
+            admitted ? control : null,
+            logger,
+            connection.ConnectionClosed);
+
+        // From here on only the pacer writes this socket.
+        pacer.Add(session);
+        if (admitted)
+        {
+            GatewayLog.CallStarted(logger, callId, sampleRate);
+            var start = new CallStart(sampleRate, connectedAt, connection.RemoteEndPoint?.ToString());
+            await control.StartCallAsync(callId, start, session, session.Lifetime);
+        }
+        else
+        {
+            await PlayBusyPhraseAsync(session);
+        }
+
+        return session;
+    }
+
+    private async Task PlayBusyPhraseAsync(CallSession session)
+    {
+        try
+        {
+            var phrase = await control.GetPhraseAsync(options.Value.BusyPhraseKey, session.SampleRate, session.Lifetime)
+                .WaitAsync(BusyPhraseTimeout, time, session.Lifetime);
+            await session.PlayAsync(new PlaybackItem(BusyPlaybackId, phrase.Key, phrase.Pcm, phrase.SampleRate));
+        }
+        catch (Exception ex) when (!session.Lifetime.IsCancellationRequested)
+        {
+            GatewayLog.BusyPhraseUnavailable(logger, session.CallId, options.Value.BusyPhraseKey, ex);
+            var frames = (int)(BusyFallbackSilence / AudioSocketKinds.FrameDuration);
+            await session.PlayAsync(new PlaybackItem(BusyPlaybackId, "silence", new byte[frames * session.FrameBytes], session.SampleRate));
+        }
+
+        await session.HangUpAsync();
+    }
+
+    /// <summary>Sends 00 00 00 on this connection: directly before the session exists, else through the pacer.</summary>
+    private async Task HangUpAsync(ConnectionContext connection, CallSession? session, Guid callId)
+    {
+        if (session is null)
+        {
+            // Nothing else writes this socket before its session exists.
+            using var timeout = new CancellationTokenSource(HangupWriteTimeout, time);
+            try
+            {
+                await connection.Transport.Output.WriteAsync(AudioSocketFrameWriter.Hangup, timeout.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                GatewayLog.HangupNotWritten(logger, callId, HangupWriteTimeout);
+                connection.Abort();
+            }
+
+            return;
+        }
+
+        session.Abort();
+        try
+        {
+            await session.Ended.WaitAsync(HangupWriteTimeout, time);
+        }
+        catch (TimeoutException)
+        {
+            GatewayLog.HangupNotWritten(logger, callId, HangupWriteTimeout);
+            connection.Abort();
+        }
+    }
+
+    /// <summary>Stops the session's writes and waits out a pending flush, so Kestrel can complete the pipe safely.</summary>
+    private async Task CloseAsync(ConnectionContext connection, CallSession session)
+    {
+        try
+        {
+            await session.CloseAsync().WaitAsync(HangupWriteTimeout, time);
+        }
+        catch (TimeoutException)
+        {
+            // The peer stopped reading: there is nothing left to deliver.
+            connection.Abort();
+        }
+    }
+
+    private async Task ReportEndAsync(Guid callId, HangupReason? reason)
+    {
+        try
+        {
+            await control.EndCallAsync(callId, reason);
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ControlPlaneFailed(logger, callId, "end", ex);
+        }
+    }
+
+    private enum Phase
+    {
+        AwaitingUuid,
+        AwaitingFirstAudio,
+        Active,
+    }
+}

@@ -1,0 +1,19 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Voicebot.Gateway;
+
+/// <summary>Adds the AudioSocket endpoint to Kestrel. Once an endpoint is configured in code, HTTP endpoints must be too.</summary>
+internal sealed class AudioSocketKestrelSetup(IOptions<AudioSocketOptions> options) : IConfigureOptions<KestrelServerOptions>
+{
+    public void Configure(KestrelServerOptions kestrel)
+    {
+        var audioSocket = options.Value;
+        kestrel.Listen(
+            IPAddress.Parse(audioSocket.ListenAddress),
+            audioSocket.Port,
+            listen => listen.UseConnectionHandler<AudioSocketConnectionHandler>());
+    }
+}

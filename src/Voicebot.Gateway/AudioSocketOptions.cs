@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace Voicebot.Gateway;
+
+/// <summary>The AudioSocket listener that Asterisk connects to (section <c>AudioSocket</c>). Every default runs with no keys.</summary>
+public sealed class AudioSocketOptions : IValidatableObject
+{
+    public const string SectionName = "AudioSocket";
+
+    /// <summary>
+    /// IP address to listen on. Default <c>127.0.0.1</c>: the socket carries unauthenticated call audio, so it is not
+    /// exposed unless configured (<c>0.0.0.0</c> or <c>::</c> for every interface).
+    /// </summary>
+    [Required]
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port that Asterisk's <c>AudioSocket()</c> connects to. Default 9090; 0 picks a free port (tests).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 9090;
+
+    /// <summary>Calls served at once; the next caller hears <see cref="BusyPhraseKey"/> and is hung up. Default 20.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentCalls { get; set; } = 20;
+
+    /// <summary>Largest inbound payload accepted, in bytes; a larger header hangs the connection up. One 20 ms slin frame is 320. Default 4096.</summary>
+    [Range(320, 65535)]
+    public int MaxPayloadBytes { get; set; } = 4096;
+
+    /// <summary>Once the call is running, the peer sending nothing for this long is a protocol hang-up. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time from the TCP accept to the UUID message; past it the connection is hung up. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan UuidTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// After the UUID, how long to wait for the first audio frame, whose kind gives the call's sample rate. Past it the
+    /// call starts at 8 kHz (kind 0x10). Asterisk sends its first audio about 20 ms after the UUID. Default 500 ms.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan FirstAudioTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Phrase played to a caller refused because <see cref="MaxConcurrentCalls"/> are active. Default <c>lines_busy</c>.</summary>
+    [Required]
+    public string BusyPhraseKey { get; set; } = "lines_busy";
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IPAddress.TryParse(ListenAddress, out _))
+        {
+            yield return new ValidationResult(
+                $"'{ListenAddress}' is not an IP address (use 127.0.0.1, 0.0.0.0 or ::).", [nameof(ListenAddress)]);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+using Microsoft.Extensions.Options;
+
+namespace Voicebot.Gateway;
+
+[OptionsValidator]
+internal sealed partial class AudioSocketOptionsValidator : IValidateOptions<AudioSocketOptions>
+{
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Pacing;
+
+namespace Voicebot.Gateway;
+
+public static class AudioSocketServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the AudioSocket gateway: options (section <see cref="AudioSocketOptions.SectionName"/>, validated on start),
+    /// the Kestrel endpoint, the call registry, the outbound pacer and <see cref="OrleansCallControl"/> as
+    /// <see cref="ICallControl"/>. Every registration is a TryAdd, so a host or a test can register its own first.
+    /// </summary>
+    public static IServiceCollection AddAudioSocketGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptionsWithValidateOnStart<AudioSocketOptions, AudioSocketOptionsValidator>()
+                .Bind(configuration.GetSection(AudioSocketOptions.SectionName));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CallRegistry>();
+        services.TryAddSingleton<OutboundPacer>();
+        services.TryAddSingleton<ICallControl, OrleansCallControl>();
+        services.TryAddSingleton<AudioSocketConnectionHandler>();
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AudioSocketKestrelSetup>());
+        return services;
+    }
+}

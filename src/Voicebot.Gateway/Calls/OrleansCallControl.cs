@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Orleans.Streams;
+using Voicebot.Abstractions;
+using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Phrases;
+
+namespace Voicebot.Gateway.Calls;
+
+/// <summary>
+/// <see cref="ICallControl"/> over Orleans: <see cref="ICallGrain"/> per call, inbound media on the
+/// <see cref="StreamNames.CallMedia"/> stream, phrases from <see cref="IPhraseCacheGrain"/>. Thread-safe.
+/// </summary>
+public sealed class OrleansCallControl(IClusterClient client, IGrainFactory grainFactory) : ICallControl
+{
+    // Orleans holds observers weakly: each entry keeps the session alive until the call ends.
+    private readonly ConcurrentDictionary<Guid, CallLink> _calls = new();
+
+    public async Task StartCallAsync(Guid callId, CallStart start, ICallMediaSink media, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(media);
+
+        var reference = grainFactory.CreateObjectReference<ICallMediaSink>(media);
+        var stream = client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<InboundMedia>(StreamId.Create(StreamNames.CallMedia, callId));
+        if (!_calls.TryAdd(callId, new CallLink(media, reference, stream)))
+        {
+            grainFactory.DeleteObjectReference<ICallMediaSink>(reference);
+            throw new InvalidOperationException($"Call {callId} is already started.");
+        }
+
+        await grainFactory.GetGrain<ICallGrain>(callId).StartAsync(start, reference).WaitAsync(cancellationToken);
+    }
+
+    public ValueTask PublishAsync(Guid callId, InboundMedia media, CancellationToken cancellationToken = default)
+    {
+        if (!_calls.TryGetValue(callId, out var link))
+        {
+            throw new InvalidOperationException($"Call {callId} is not started.");
+        }
+
+        var published = link.Stream.OnNextAsync(media);
+        return published.IsCompletedSuccessfully ? default : new ValueTask(published.WaitAsync(cancellationToken));
+    }
+
+    public Task PlaybackFinishedAsync(Guid callId, int playbackId, CancellationToken cancellationToken = default) =>
+        grainFactory.GetGrain<ICallGrain>(callId).OnPlaybackFinishedAsync(playbackId).WaitAsync(cancellationToken);
+
+    public async Task EndCallAsync(Guid callId, HangupReason? reason, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (reason is { } hangupReason)
+            {
+                await grainFactory.GetGrain<ICallGrain>(callId).HangUpAsync(hangupReason).WaitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (_calls.TryRemove(callId, out var link))
+            {
+                grainFactory.DeleteObjectReference<ICallMediaSink>(link.Reference);
+            }
+        }
+    }
+
+    public Task<PhraseAudio> GetPhraseAsync(string phraseKey, int sampleRate, CancellationToken cancellationToken = default) =>
+        grainFactory.GetGrain<IPhraseCacheGrain>(0).GetAsync(phraseKey, sampleRate).WaitAsync(cancellationToken);
+
+    private sealed record CallLink(ICallMediaSink Session, ICallMediaSink Reference, IAsyncStream<InboundMedia> Stream);
+}

@@ -1,0 +1,14 @@
+namespace Voicebot.Gateway.Calls;
+
+/// <summary>What <see cref="CallSession.WriteNextFrame"/> did on one pacer tick.</summary>
+internal enum PacerWrite
+{
+    /// <summary>One frame (audio, silence or the hang-up) went into the socket's pipe.</summary>
+    Written,
+
+    /// <summary>The previous flush is still pending (slow socket): nothing written this tick.</summary>
+    Underrun,
+
+    /// <summary>The session has ended or is closing.</summary>
+    Closed,
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Voicebot.Protocol;
+
+namespace Voicebot.Gateway;
+
+/// <summary>
+/// Gateway log events. Ids are stable (alerts key on them): retire an id, never reuse it. The call id is the first
+/// argument of every call message (<see cref="Guid.Empty"/> before the UUID has arrived).
+/// </summary>
+internal static partial class GatewayLog
+{
+    private static readonly Func<ILogger, Guid, IDisposable?> CallScopeFactory =
+        LoggerMessage.DefineScope<Guid>("CallId:{CallId}");
+
+    /// <summary>Opens the logging scope that tags everything logged for this call.</summary>
+    public static IDisposable? CallScope(ILogger logger, Guid callId) => CallScopeFactory(logger, callId);
+
+    [LoggerMessage(1, LogLevel.Information, "Call {CallId} connected from {RemoteEndPoint} on {ConnectionId}.", EventName = "CallConnected")]
+    public static partial void CallConnected(ILogger logger, Guid callId, EndPoint? remoteEndPoint, string connectionId);
+
+    [LoggerMessage(2, LogLevel.Information, "Call {CallId} started at {SampleRate} Hz.", EventName = "CallStarted")]
+    public static partial void CallStarted(ILogger logger, Guid callId, int sampleRate);
+
+    [LoggerMessage(3, LogLevel.Warning, "Call {CallId} on {ConnectionId} broke the AudioSocket protocol ({Violation}): {Reason} Hanging up.", EventName = "ProtocolViolation")]
+    public static partial void ProtocolViolation(ILogger logger, Guid callId, string connectionId, AudioSocketViolation violation, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Call {CallId} from {RemoteEndPoint} refused: {ActiveCalls} of {MaxCalls} calls active. Playing the busy phrase.", EventName = "CallRefused")]
+    public static partial void CallRefused(ILogger logger, Guid callId, EndPoint? remoteEndPoint, int activeCalls, int maxCalls);
+
+    [LoggerMessage(5, LogLevel.Information, "Call {CallId} ended: {Reason}.", EventName = "CallEnded")]
+    public static partial void CallEnded(ILogger logger, Guid callId, string reason);
+
+    [LoggerMessage(7, LogLevel.Warning, "Call {CallId}: control plane call {Operation} failed.", EventName = "ControlPlaneFailed")]
+    public static partial void ControlPlaneFailed(ILogger logger, Guid callId, string operation, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "Call {CallId}: busy phrase {PhraseKey} unavailable; playing silence instead.", EventName = "BusyPhraseUnavailable")]
+    public static partial void BusyPhraseUnavailable(ILogger logger, Guid callId, string phraseKey, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Error, "Call {CallId}: writing an outbound frame failed; ending the call.", EventName = "PacerWriteFailed")]
+    public static partial void PacerWriteFailed(ILogger logger, Guid callId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "Call {CallId} on {ConnectionId} failed in the gateway. Hanging up.", EventName = "ConnectionFailed")]
+    public static partial void ConnectionFailed(ILogger logger, Guid callId, string connectionId, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Warning, "Call {CallId}: the hang-up frame could not be written within {Timeout}; aborting the connection.", EventName = "HangupNotWritten")]
+    public static partial void HangupNotWritten(ILogger logger, Guid callId, TimeSpan timeout);
+
+    [LoggerMessage(12, LogLevel.Warning, "Call {CallId} refused: the call id is already connected on another connection.", EventName = "DuplicateCall")]
+    public static partial void DuplicateCall(ILogger logger, Guid callId);
+}

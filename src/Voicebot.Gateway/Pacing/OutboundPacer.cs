@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging;
+using Voicebot.Gateway.Calls;
+using Voicebot.Protocol;
+
+namespace Voicebot.Gateway.Pacing;
+
+/// <summary>
+/// The one outbound clock for every call on this gateway: each 20 ms tick writes exactly one frame per session (audio,
+/// or silence when nothing is queued). Asterisk neither paces nor re-frames (FACTS §1.5), so this is what the caller hears.
+/// </summary>
+/// <remarks>
+/// Runs as a single one-shot <see cref="ITimer"/> re-armed after each tick on an absolute schedule (anchor + n × 20 ms),
+/// so timer jitter does not accumulate. A tick more than one frame late is counted in <see cref="LateTicks"/>, still
+/// writes one frame per session (never a burst) and re-anchors the schedule. A session whose previous flush is still
+/// pending (slow socket) is skipped and counted in <see cref="Underruns"/>. Thread-safe.
+/// </remarks>
+internal sealed class OutboundPacer : IDisposable
+{
+    // A wake-up this close to the due time counts as on time (system timers have millisecond resolution).
+    private static readonly TimeSpan EarlyTolerance = TimeSpan.FromMilliseconds(1);
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger<OutboundPacer> _logger;
+    private readonly TimeSpan _period = AudioSocketKinds.FrameDuration;
+    private CallSession[] _sessions = [];
+    private ITimer? _timer;
+    private long _anchor;
+    private long _ticksSinceAnchor;
+    private long _ticks;
+    private long _lateTicks;
+    private long _underruns;
+    private bool _disposed;
+
+    public OutboundPacer(TimeProvider time, ILogger<OutboundPacer> logger)
+    {
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Ticks run so far.</summary>
+    public long Ticks => Interlocked.Read(ref _ticks);
+
+    /// <summary>Ticks that ran more than one frame after their due time (each re-anchored the schedule).</summary>
+    public long LateTicks => Interlocked.Read(ref _lateTicks);
+
+    /// <summary>Session-ticks skipped because the session's previous flush was still pending.</summary>
+    public long Underruns => Interlocked.Read(ref _underruns);
+
+    /// <summary>Sessions paced now.</summary>
+    public int SessionCount => Volatile.Read(ref _sessions).Length;
+
+    /// <summary>Starts pacing <paramref name="session"/> from the next tick; starts the clock with the first session.</summary>
+    public void Add(CallSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _sessions = [.. _sessions, session];
+            if (_timer is null)
+            {
+                _anchor = _time.GetTimestamp();
+                _ticksSinceAnchor = 1;   // the first tick is due one period after the first session arrives
+                _timer = _time.CreateTimer(static state => ((OutboundPacer)state!).OnTimer(), this, _period, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>Stops pacing <paramref name="session"/>. A tick already running may still write it once.</summary>
+    public void Remove(CallSession session)
+    {
+        lock (_gate)
+        {
+            var index = Array.IndexOf(_sessions, session);
+            if (index < 0)
+            {
+                return;
+            }
+
+            var sessions = new CallSession[_sessions.Length - 1];
+            Array.Copy(_sessions, 0, sessions, 0, index);
+            Array.Copy(_sessions, index + 1, sessions, index, sessions.Length - index);
+            _sessions = sessions;
+        }
+    }
+
+    /// <summary>Writes one frame to every session. Called by the clock; tests call it directly.</summary>
+    internal void Tick()
+    {
+        Interlocked.Increment(ref _ticks);
+        var sessions = Volatile.Read(ref _sessions);
+        foreach (var session in sessions)
+        {
+            try
+            {
+                if (session.WriteNextFrame() == PacerWrite.Underrun)
+                {
+                    Interlocked.Increment(ref _underruns);
+                }
+            }
+            catch (Exception ex)
+            {
+                // One broken call must not stop the clock for the others.
+                GatewayLog.PacerWriteFailed(_logger, session.CallId, ex);
+                session.Fail();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    private void OnTimer()
+    {
+        var due = _period * _ticksSinceAnchor;
+        var now = _time.GetElapsedTime(_anchor);
+        if (now >= due - EarlyTolerance)
+        {
+            if (now - due >= _period)
+            {
+                // Late by a frame or more (GC pause, starved thread pool): one frame per session, never a catch-up burst.
+                Interlocked.Increment(ref _lateTicks);
+                _anchor = _time.GetTimestamp();
+                _ticksSinceAnchor = 0;
+            }
+
+            Tick();
+            _ticksSinceAnchor++;
+            now = _time.GetElapsedTime(_anchor);
+        }
+
+        var wait = _period * _ticksSinceAnchor - now;
+        lock (_gate)
+        {
+            _timer?.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+using Voicebot.Abstractions.Calls;
+
+namespace Voicebot.Grains.Calls;
+
+/// <summary>Call grain log events. CallId comes first in every message; ids are stable.</summary>
+internal static partial class CallLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "Call {CallId} started at {SampleRate} Hz from {RemoteEndPoint} (flow {Flow}).", EventName = "CallStarted")]
+    public static partial void Started(ILogger logger, Guid callId, int sampleRate, string? remoteEndPoint, string flow);
+
+    [LoggerMessage(1002, LogLevel.Information, "Call {CallId}: {FromState} → {ToState}.", EventName = "StateChanged")]
+    public static partial void StateChanged(ILogger logger, Guid callId, string fromState, string toState);
+
+    [LoggerMessage(1003, LogLevel.Information, "Call {CallId} ended: {Outcome} ({Reason}) after {DurationSeconds:0.0} s.", EventName = "CallEnded")]
+    public static partial void Ended(ILogger logger, Guid callId, CallOutcomeKind outcome, string reason, double durationSeconds);
+
+    [LoggerMessage(1004, LogLevel.Debug, "Call {CallId}: caller pressed {Digit}.", EventName = "DtmfReceived")]
+    public static partial void Dtmf(ILogger logger, Guid callId, char digit);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Call {CallId}: could not play phrase {PhraseKey}: {Reason}", EventName = "PhraseFailed")]
+    public static partial void PhraseFailed(ILogger logger, Guid callId, string phraseKey, string reason, Exception exception);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Call {CallId}: technician check failed, treating as busy: {Reason}", EventName = "TechnicianCheckFailed")]
+    public static partial void TechnicianCheckFailed(ILogger logger, Guid callId, string reason, Exception exception);
+
+    [LoggerMessage(1007, LogLevel.Information, "Call {CallId}: recorded {Slot} ({DurationMs} ms) to {Path}.", EventName = "ClipRecorded")]
+    public static partial void ClipRecorded(ILogger logger, Guid callId, string slot, int durationMs, string path);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Call {CallId}: the gateway is unreachable; ending the call: {Reason}", EventName = "SinkLost")]
+    public static partial void SinkLost(ILogger logger, Guid callId, string reason, Exception exception);
+
+    [LoggerMessage(1009, LogLevel.Information, "Call {CallId}: gateway reported {Reason}.", EventName = "GatewayHangup")]
+    public static partial void GatewayHangup(ILogger logger, Guid callId, HangupReason reason);
+
+    [LoggerMessage(1010, LogLevel.Debug, "Call {CallId}: silence timeout {Timer}.", EventName = "SilenceTimeout")]
+    public static partial void SilenceTimeout(ILogger logger, Guid callId, CallTimer timer);
+
+    [LoggerMessage(1011, LogLevel.Error, "Call {CallId}: unexpected failure: {Reason}", EventName = "CallFailed")]
+    public static partial void Failed(ILogger logger, Guid callId, string reason, Exception exception);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Call {CallId}: could not write clip {Path}: {Reason}", EventName = "ClipWriteFailed")]
+    public static partial void ClipWriteFailed(ILogger logger, Guid callId, string path, string reason, Exception exception);
+
+    [LoggerMessage(1013, LogLevel.Debug, "Call {CallId}: media event {Sequence} ignored (call not started or ended).", EventName = "MediaIgnored")]
+    public static partial void MediaIgnored(ILogger logger, Guid callId, long sequence);
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Voicebot.Conversation;
+using Voicebot.Grains.Audio;
+using Voicebot.Grains.Calls;
+using Voicebot.Grains.Conversation;
+using Voicebot.Grains.Phrases;
+
+namespace Voicebot.Grains;
+
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers what the grains need: options, the flow and phrases, the phrase store and the call clock.
+    /// <paramref name="contentRoot"/> anchors the relative paths of the configuration.
+    /// </summary>
+    public static IServiceCollection AddVoicebotGrains(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.TryAddSingleton<IChunkResampler, GrainChunkResampler>();   // before the in-place default below
+        services.AddVoicebotConversation(configuration, contentRoot);
+        services.AddHostedService<PhraseCacheWarmUp>();
+        return services;
+    }
+
+    /// <summary>The silo-independent part: options, assets, phrase store. Used by the CLI too.</summary>
+    public static IServiceCollection AddVoicebotConversation(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptionsWithValidateOnStart<CallOptions, CallOptionsValidator>()
+            .Bind(configuration.GetSection(CallOptions.SectionName))
+            .Validate(o => o.SilenceGiveUp > o.SilenceReprompt, "Calls:SilenceGiveUp must be longer than Calls:SilenceReprompt.");
+        services.AddOptionsWithValidateOnStart<PhraseCacheOptions, PhraseCacheOptionsValidator>()
+            .Bind(configuration.GetSection(PhraseCacheOptions.SectionName));
+        services.AddOptions<ConversationOptions>().Bind(configuration.GetSection("Conversation"));
+
+        services.TryAddSingleton(new ContentPaths(contentRoot));
+        services.TryAddSingleton(sp => new ConversationAssets(sp.GetRequiredService<IOptions<CallOptions>>(), sp.GetRequiredService<ContentPaths>()));
+        services.TryAddSingleton<PhraseStore>();
+        services.TryAddSingleton<IChunkResampler, LocalChunkResampler>();
+        services.TryAddSingleton(sp => new CallClock(sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        return services;
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class CallOptionsValidator : IValidateOptions<CallOptions>
+{
+}
+
+[OptionsValidator]
+internal sealed partial class PhraseCacheOptionsValidator : IValidateOptions<PhraseCacheOptions>
+{
+}

@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Voicebot.Abstractions.Audio;
+using Voicebot.Abstractions.Phrases;
+using Voicebot.Abstractions.Speech;
+using Voicebot.Grains.Audio;
+using Voicebot.Grains.Conversation;
+
+namespace Voicebot.Grains.Phrases;
+
+/// <summary>
+/// Every fixed phrase, rendered once per rate and kept on disk and in memory. The disk file name carries a hash of
+/// text, engine, voice, settings and rate, so an edited phrase or another voice is rendered anew, never served stale.
+/// Thread-safe; one per process.
+/// </summary>
+public sealed class PhraseStore
+{
+    private const int TrimThreshold = 48;          // |sample| below this counts as silence when trimming (≈ −57 dBFS)
+    private static readonly TimeSpan KeptTail = TimeSpan.FromMilliseconds(60);
+
+    private readonly ConversationAssets _assets;
+    private readonly ISpeechSynthesizer _synthesizer;
+    private readonly IChunkResampler _resampler;
+    private readonly PhraseCacheOptions _options;
+    private readonly ILogger<PhraseStore> _logger;
+    private readonly ConcurrentDictionary<(string Key, int Rate), Lazy<Task<PhraseAudio>>> _phrases = new();
+
+    public PhraseStore(
+        ConversationAssets assets,
+        ISpeechSynthesizer synthesizer,
+        IChunkResampler resampler,
+        IOptions<PhraseCacheOptions> options,
+        ContentPaths paths,
+        ILogger<PhraseStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(paths);
+        _assets = assets;
+        _synthesizer = synthesizer;
+        _resampler = resampler;
+        _options = options.Value;
+        _logger = logger;
+        CacheDirectory = paths.Resolve(_options.Directory);
+    }
+
+    /// <summary>Absolute cache directory.</summary>
+    public string CacheDirectory { get; }
+
+    /// <summary>Every phrase key of the catalog.</summary>
+    public IReadOnlyCollection<string> Keys => _assets.Phrases.Phrases.Keys.ToArray();
+
+    /// <summary>True once every phrase of every warm-up rate is in memory.</summary>
+    public bool IsWarm { get; private set; }
+
+    /// <summary>The phrase at <paramref name="sampleRate"/>: from memory, else from disk, else rendered now.</summary>
+    /// <exception cref="KeyNotFoundException">No phrase has this key.</exception>
+    public Task<PhraseAudio> GetAsync(string key, int sampleRate)
+    {
+        var text = _assets.Phrases.GetText(key);
+        var lazy = _phrases.GetOrAdd((key, sampleRate), k => new Lazy<Task<PhraseAudio>>(() => LoadOrRenderAsync(k.Key, text, k.Rate, force: false)));
+        var task = lazy.Value;
+        if (task.IsFaulted)
+        {
+            // A failed render is not cached: the next call tries again (e.g. espeak-ng installed meanwhile).
+            _phrases.TryRemove(new KeyValuePair<(string, int), Lazy<Task<PhraseAudio>>>((key, sampleRate), lazy));
+        }
+
+        return task;
+    }
+
+    /// <summary>Loads or renders every phrase at the warm-up rates. Returns how many had to be rendered.</summary>
+    public async Task<int> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var rendered = 0;
+        foreach (var rate in _options.WarmUpRates)
+        {
+            rendered += await RenderAllAsync(rate, force: false, cancellationToken);
+        }
+
+        IsWarm = true;
+        return rendered;
+    }
+
+    /// <summary>Renders every phrase at <paramref name="sampleRate"/>; with <paramref name="force"/>, even those already on disk.</summary>
+    public async Task<int> RenderAllAsync(int sampleRate, bool force, CancellationToken cancellationToken)
+    {
+        var rendered = 0;
+        await Parallel.ForEachAsync(
+            _assets.Phrases.Phrases,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.RenderConcurrency, CancellationToken = cancellationToken },
+            async (phrase, ct) =>
+            {
+                var path = CachePath(phrase.Key, phrase.Value, sampleRate);
+                if (force || !File.Exists(path))
+                {
+                    Interlocked.Increment(ref rendered);
+                }
+
+                var audio = await LoadOrRenderAsync(phrase.Key, phrase.Value, sampleRate, force, ct);
+                _phrases[(phrase.Key, sampleRate)] = new Lazy<Task<PhraseAudio>>(Task.FromResult(audio));
+            });
+        return rendered;
+    }
+
+    /// <summary>Every phrase at <paramref name="sampleRate"/> (loads or renders what is missing).</summary>
+    public async Task<IReadOnlyList<PhraseAudio>> GetAllAsync(int sampleRate, CancellationToken cancellationToken)
+    {
+        var all = new List<PhraseAudio>();
+        foreach (var key in _assets.Phrases.Phrases.Keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            all.Add(await GetAsync(key, sampleRate));
+        }
+
+        return all;
+    }
+
+    /// <summary>The file that holds (or will hold) this phrase.</summary>
+    public string CachePath(string key, string text, int sampleRate)
+    {
+        var voice = _synthesizer.Voice;
+        var identity = $"{voice.Engine}\n{voice.Name}\n{voice.SampleRate}\n{voice.Settings}\n{sampleRate}\n{text}";
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
+        return Path.Combine(CacheDirectory, sampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{key}-{hash}.pcm");
+    }
+
+    private async Task<PhraseAudio> LoadOrRenderAsync(string key, string text, int sampleRate, bool force, CancellationToken cancellationToken = default)
+    {
+        var path = CachePath(key, text, sampleRate);
+        if (!force && File.Exists(path))
+        {
+            var cached = await File.ReadAllBytesAsync(path, cancellationToken);
+            if (cached.Length > 0 && cached.Length % 2 == 0)
+            {
+                return new PhraseAudio(key, text, cached, sampleRate);
+            }
+
+            PhraseLog.CorruptCacheFile(_logger, path);
+        }
+
+        var pcm = await RenderAsync(text, sampleRate, cancellationToken);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await File.WriteAllBytesAsync(temporary, pcm, cancellationToken);
+        File.Move(temporary, path, overwrite: true);   // atomic: a reader never sees half a phrase
+        PhraseLog.Rendered(_logger, key, sampleRate, pcm.Length / 2 * 1000 / sampleRate);
+        return new PhraseAudio(key, text, pcm, sampleRate);
+    }
+
+    private async Task<byte[]> RenderAsync(string text, int sampleRate, CancellationToken cancellationToken)
+    {
+        using var output = new MemoryStream();
+        ResamplerState? state = null;
+        var sourceRate = 0;
+        await foreach (var chunk in _synthesizer.SynthesizeAsync(text, cancellationToken))
+        {
+            sourceRate = chunk.SampleRate;
+            if (chunk.SampleRate == sampleRate)
+            {
+                output.Write(chunk.Pcm.Span);
+                continue;
+            }
+
+            // Streamed chunk by chunk, the filter state carried from one chunk to the next.
+            var resampled = await _resampler.ResampleAsync(new ResampleRequest(chunk.Pcm.ToArray(), chunk.SampleRate, sampleRate, state, Final: false), cancellationToken);
+            state = resampled.State;
+            output.Write(resampled.Pcm);
+        }
+
+        if (state is not null)
+        {
+            var tail = await _resampler.ResampleAsync(new ResampleRequest([], sourceRate, sampleRate, state, Final: true), cancellationToken);
+            output.Write(tail.Pcm);
+        }
+
+        if (output.Length == 0)
+        {
+            throw new SpeechSynthesisException($"The synthesizer produced no audio for \"{text}\".");
+        }
+
+        return Trim(output.GetBuffer().AsSpan(0, (int)output.Length), sampleRate);
+    }
+
+    /// <summary>Cuts the synthesizer's leading silence (it only delays the answer) and keeps a short tail.</summary>
+    private static byte[] Trim(ReadOnlySpan<byte> pcm, int sampleRate)
+    {
+        var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(pcm);
+        var first = 0;
+        while (first < samples.Length && Math.Abs((int)samples[first]) < TrimThreshold)
+        {
+            first++;
+        }
+
+        var last = samples.Length - 1;
+        while (last > first && Math.Abs((int)samples[last]) < TrimThreshold)
+        {
+            last--;
+        }
+
+        if (first >= samples.Length)
+        {
+            return pcm.ToArray();
+        }
+
+        var end = Math.Min(samples.Length, last + 1 + (int)(sampleRate * KeptTail.TotalSeconds));
+        return pcm[(first * 2)..(end * 2)].ToArray();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Serilog;
+using Voicebot.Abstractions;
+using Voicebot.Gateway;
+using Voicebot.Grains;
+using Voicebot.Host.Hosting;
+using Voicebot.Host.Http;
+using Voicebot.Providers.Espeak;
+using Voicebot.Providers.Local;
+
+namespace Voicebot.Host;
+
+/// <summary>
+/// The composition root: one process runs the Orleans silo, the co-hosted AudioSocket gateway and the HTTP endpoint.
+/// Used by <c>Program</c>, by <c>voicebot serve</c> and by the end-to-end tests.
+/// </summary>
+public static class VoicebotHost
+{
+    /// <summary>Builds the application. <paramref name="configure"/> may add configuration or replace services (tests).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = FindContentRoot(),
+        });
+        builder.Configuration.AddDotEnvFile(Path.Combine(builder.Environment.ContentRootPath, ".env"));
+        configure?.Invoke(builder);
+
+        builder.Services.AddSerilog((services, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext());
+
+        var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
+        builder.Services.AddOptionsWithValidateOnStart<OrleansHostOptions, OrleansHostOptionsValidator>()
+            .Bind(builder.Configuration.GetSection(OrleansHostOptions.SectionName));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+            silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
+                agent.Configure(o => o.GetQueueMsgsTimerPeriod = orleans.StreamPullingPeriod)));
+            silo.AddMemoryGrainStorage("PubSubStore");
+        });
+
+        // Order matters: hosted services start in registration order, and the phrase warm-up (added by AddVoicebotGrains)
+        // must run after the silo and before Kestrel starts accepting calls.
+        builder.Services.AddVoicebotGrains(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddEspeakSpeech(builder.Configuration);
+        builder.Services.AddLocalTechnicianAvailability(builder.Configuration);
+        builder.Services.AddAudioSocketGateway(builder.Configuration);
+
+        builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()
+            .Bind(builder.Configuration.GetSection(HttpOptions.SectionName));
+        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpKestrelSetup>();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("ready", tags: ["ready"]);
+
+        var app = builder.Build();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapCallEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// The content root: <c>VOICEBOT_CONTENT_ROOT</c> when set, else the binaries' directory, which holds
+    /// appsettings.json and a copy of <c>assets/</c>. Relative paths in the configuration (data, cache) start there.
+    /// </summary>
+    public static string FindContentRoot() =>
+        Environment.GetEnvironmentVariable("VOICEBOT_CONTENT_ROOT") is { Length: > 0 } root ? Path.GetFullPath(root) : AppContext.BaseDirectory;
+
+    private sealed class HttpKestrelSetup(IOptions<HttpOptions> options) : IConfigureOptions<KestrelServerOptions>
+    {
+        // Endpoints are configured in code (the AudioSocket one is), so HTTP must be too.
+        public void Configure(KestrelServerOptions kestrel) =>
+            kestrel.Listen(IPAddress.Parse(options.Value.ListenAddress), options.Value.Port);
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class OrleansHostOptionsValidator : IValidateOptions<OrleansHostOptions>
+{
+}
+
+[OptionsValidator]
+internal sealed partial class HttpOptionsValidator : IValidateOptions<HttpOptions>
+{
+}

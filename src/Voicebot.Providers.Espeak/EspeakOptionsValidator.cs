@@ -1,0 +1,8 @@
+using Microsoft.Extensions.Options;
+
+namespace Voicebot.Providers.Espeak;
+
+[OptionsValidator]
+internal sealed partial class EspeakOptionsValidator : IValidateOptions<EspeakOptions>
+{
+}

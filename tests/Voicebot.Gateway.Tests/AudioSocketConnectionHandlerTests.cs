@@ -1,0 +1,429 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Voicebot.Abstractions.Calls;
+using Voicebot.Gateway.Calls;
+using Voicebot.Protocol;
+using Voicebot.Testing.Gateway;
+
+namespace Voicebot.Gateway.Tests;
+
+/// <summary>End to end: a real Kestrel listener, a fake control plane, and TCP clients playing Asterisk.</summary>
+public sealed class AudioSocketConnectionHandlerTests
+{
+    private static readonly byte[] UuidPrefix = [0x01, 0x00, 0x10];
+
+    public static TheoryData<string> Violations =>
+    [
+        "UnknownKindBeforeUuid",
+        "UnknownKindAfterUuid",
+        "PayloadAboveMax",
+        "AudioBeforeUuid",
+        "DtmfBeforeUuid",
+        "SecondUuid",
+        "OddLengthAudio",
+        "EmptyAudio",
+        "UuidNot16Bytes",
+        "ErrorKind",
+        "BadDtmfDigit",
+        "NoUuid",
+        "IdlePeer",
+    ];
+
+    [Fact]
+    public async Task NormalCall_UuidAudioDtmf_ControlReceivesThemInOrderWithCallIdAndRate()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var asterisk = await host.ConnectAsync(ct);
+        var callId = Guid.NewGuid();
+        var first = TestAudio.Pattern(320, seed: 1);
+        var second = TestAudio.Pattern(112, seed: 2);   // Asterisk's last frame of a file can be short
+
+        await asterisk.SendUuidAsync(callId, ct);
+        await asterisk.SendAudioAsync(first, cancellationToken: ct);
+        await asterisk.SendAudioAsync(second, cancellationToken: ct);
+        await asterisk.SendDtmfAsync('#', ct);
+        var call = host.Control.Call(callId);
+        var start = await call.Started.Task.WaitAsync(ct);
+        var media = await call.ReadInboundUntilDtmfAsync(ct);
+
+        Assert.Equal(8000, start.SampleRate);
+        Assert.NotNull(start.RemoteEndPoint);
+        Assert.Equal(3, media.Count);
+        Assert.Equal([0L, 1L, 2L], media.Select(m => m.Sequence));
+        Assert.Equal(first, media[0].Audio);
+        Assert.Equal(second, media[1].Audio);
+        Assert.All(media.Take(2), m => Assert.Equal(8000, m.SampleRate));
+        Assert.Equal(InboundMediaKind.Dtmf, media[2].Kind);
+        Assert.Equal('#', media[2].Digit);
+    }
+
+    [Fact]
+    public async Task Slin16Call_FirstFrameKind0x12_StartsAt16kHzAndSends640ByteFramesOfKind0x12()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var asterisk = await host.ConnectAsync(ct);
+        var callId = Guid.NewGuid();
+
+        await asterisk.SendUuidAsync(callId, ct);
+        await asterisk.SendAudioAsync(TestAudio.Pattern(640), AudioSocketKind.AudioSlin16, ct);
+        var start = await host.Control.Call(callId).Started.Task.WaitAsync(ct);
+        var inbound = await host.Control.Call(callId).ReadInboundAsync(ct);
+        var frames = new List<ReceivedFrame>();
+        for (var i = 0; i < 5; i++)
+        {
+            frames.Add((await asterisk.ReadFrameAsync(ct))!);
+        }
+
+        Assert.Equal(16000, start.SampleRate);
+        Assert.Equal(16000, inbound.SampleRate);
+        Assert.All(frames, f => Assert.Equal(AudioSocketKind.AudioSlin16, f.Kind));
+        Assert.All(frames, f => Assert.Equal(640, f.Payload.Length));
+    }
+
+    [Fact]
+    public async Task NoAudioAfterUuid_FirstAudioTimeoutPasses_CallStartsAt8kHz()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(o => o.FirstAudioTimeout = TimeSpan.FromMilliseconds(100), cancellationToken: ct);
+        await using var asterisk = await host.ConnectAsync(ct);
+        var callId = Guid.NewGuid();
+
+        await asterisk.SendUuidAsync(callId, ct);
+        var start = await host.Control.Call(callId).Started.Task.WaitAsync(ct);
+        await asterisk.SendDtmfAsync('1', ct);
+        var digit = await host.Control.Call(callId).ReadInboundAsync(ct);
+        var frame = await asterisk.ReadFrameAsync(ct);
+
+        Assert.Equal(8000, start.SampleRate);
+        Assert.Equal('1', digit.Digit);
+        Assert.Equal(0, digit.Sequence);
+        Assert.Equal(AudioSocketKind.Audio, frame!.Kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Violations))]
+    public async Task ProtocolViolation_OnOneConnection_HangsUpThatConnectionOnly(string violation)
+    {
+        var ct = Timeout();
+        var logs = new RecordingLoggerProvider();
+        await using var host = await GatewayTestHost.StartAsync(
+            o =>
+            {
+                o.UuidTimeout = TimeSpan.FromMilliseconds(500);
+                o.IdleTimeout = TimeSpan.FromMilliseconds(500);
+            },
+            services => services.AddSingleton<ILoggerProvider>(logs),
+            ct);
+        await using var good = await StartLiveCallAsync(host, ct);
+        await using var bad = await host.ConnectAsync(ct);
+        var badCallId = Guid.NewGuid();
+
+        await bad.SendRawAsync(ViolationBytes(violation, badCallId), ct);
+        var beforeHangup = await bad.ReadUntilHangupAsync(ct);
+        var afterHangup = await bad.ReadToEndAsync(ct);
+        var goodFrames = await ReadFramesAfterAsync(good.Client, TimeSpan.FromMilliseconds(200), count: 10, ct);
+        var goodAudio = await DrainThenReadInboundAsync(host.Control.Call(good.CallId), ct);
+
+        Assert.Null(bad.ReceiveError);
+        Assert.All(beforeHangup, f => Assert.Equal(AudioSocketKind.Audio, f.Kind));
+        Assert.Empty(afterHangup);
+        Assert.All(goodFrames, f => Assert.Equal(AudioSocketKind.Audio, f.Kind));
+        Assert.All(goodFrames, f => Assert.Equal(320, f.Payload.Length));
+        Assert.Equal(InboundMediaKind.Audio, goodAudio.Kind);
+        Assert.False(good.Client.Closed.IsCompleted);
+        var log = Assert.Single(logs.Entries, e => e.Id.Name == "ProtocolViolation");
+        Assert.Equal(LogLevel.Warning, log.Level);
+        Assert.Equal("CallId", log.State[0].Key);
+        if (violation is "NoUuid" or "IdlePeer")
+        {
+            Assert.Equal("IdleTimeout", log.State.Single(kv => kv.Key == "Violation").Value?.ToString());
+        }
+        if (host.Control.Call(badCallId).Started.Task.IsCompleted)
+        {
+            var reason = await host.Control.Call(badCallId).Ended.Task.WaitAsync(ct);
+            Assert.Equal(violation == "IdlePeer" ? HangupReason.PeerTimeout : HangupReason.ProtocolError, reason);
+        }
+    }
+
+    [Fact]
+    public async Task Pacing_NothingQueued_SendsAbout50SilenceFramesPerSecond()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await StartLiveCallAsync(host, ct);
+        await call.Client.ReadFrameAsync(ct);
+
+        var frames = new List<ReceivedFrame>();
+        var window = Stopwatch.StartNew();
+        while (window.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            frames.Add((await call.Client.ReadFrameAsync(ct))!);
+        }
+
+        var spans = new List<double>();
+        for (var i = 25; i < frames.Count; i++)
+        {
+            spans.Add(Stopwatch.GetElapsedTime(frames[i - 25].ReceivedAt, frames[i].ReceivedAt).TotalMilliseconds);
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{frames.Count} frames in {window.Elapsed.TotalMilliseconds:F0} ms; shortest 25-frame span {spans.Min():F1} ms (nominal 500).");
+        Assert.InRange(frames.Count, 35, 65);
+        Assert.All(frames, f => Assert.Equal(AudioSocketKind.Audio, f.Kind));
+        Assert.All(frames, f => Assert.True(f.IsSilence));
+        Assert.True(spans.Min() > 300, $"25 frames arrived within {spans.Min():F1} ms: a burst.");
+    }
+
+    [Fact]
+    public async Task PlayAsync_QueuedItem_ArrivesByteExactPaddedAndPlaybackFinishedIsReported()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await StartLiveCallAsync(host, ct);
+        var pcm = TestAudio.Pattern(800);
+
+        await host.Control.Call(call.CallId).Media!.PlayAsync(new PlaybackItem(42, "greeting", pcm, 8000));
+        var frames = await call.Client.ReadUntilAsync(f => !f.IsSilence, ct);
+        var played = new List<byte>(frames[^1].Payload);
+        played.AddRange((await call.Client.ReadFrameAsync(ct))!.Payload);
+        played.AddRange((await call.Client.ReadFrameAsync(ct))!.Payload);
+        var finished = await host.Control.Call(call.CallId).PlaybackFinished.Reader.ReadAsync(ct);
+
+        Assert.Equal([.. pcm, .. new byte[160]], played);
+        Assert.Equal(42, finished);
+    }
+
+    [Fact]
+    public async Task FlushAsync_WhilePlaying_ClientHearsSilenceSoonAfter()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await StartLiveCallAsync(host, ct);
+        var media = host.Control.Call(call.CallId).Media!;
+        await media.PlayAsync(new PlaybackItem(1, "five seconds", TestAudio.Pattern(5 * 16000), 8000));
+        await call.Client.ReadUntilAsync(f => !f.IsSilence, ct);
+
+        await media.FlushAsync();
+        var untilSilence = await call.Client.ReadUntilAsync(f => f.IsSilence, ct);
+        var next = new List<ReceivedFrame>();
+        for (var i = 0; i < 10; i++)
+        {
+            next.Add((await call.Client.ReadFrameAsync(ct))!);
+        }
+
+        Assert.True(untilSilence.Count <= 10, $"{untilSilence.Count} frames of audio after the flush.");
+        Assert.All(next, f => Assert.True(f.IsSilence));
+        Assert.False(host.Control.Call(call.CallId).PlaybackFinished.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task HangUpAsync_AfterPlayback_AudioThenHangupFrameThenClose()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await StartLiveCallAsync(host, ct);
+        var media = host.Control.Call(call.CallId).Media!;
+        var pcm = TestAudio.Pattern(960);
+
+        await media.PlayAsync(new PlaybackItem(5, "goodbye", pcm, 8000));
+        await media.HangUpAsync();
+        var beforeHangup = await call.Client.ReadUntilHangupAsync(ct);
+        var afterHangup = await call.Client.ReadToEndAsync(ct);
+        var reason = await host.Control.Call(call.CallId).Ended.Task.WaitAsync(ct);
+
+        Assert.Equal(pcm, beforeHangup.TakeLast(3).SelectMany(f => f.Payload).ToArray());
+        Assert.Empty(afterHangup);
+        Assert.Null(reason);
+        Assert.Equal(5, await host.Control.Call(call.CallId).PlaybackFinished.Reader.ReadAsync(ct));
+    }
+
+    [Fact]
+    public async Task CallerHangsUp_SocketClosed_ControlToldCallerHungUpAndSlotFreed()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await StartLiveCallAsync(host, ct);
+
+        await call.Client.HangUpAsync();
+        var reason = await host.Control.Call(call.CallId).Ended.Task.WaitAsync(ct);
+
+        Assert.Equal(HangupReason.CallerHungUp, reason);
+        Assert.Equal(0, host.Services.GetRequiredService<CallRegistry>().ActiveCalls);
+    }
+
+    [Fact]
+    public async Task Admission_OverMaxConcurrentCalls_SecondCallerHearsBusyPhraseThenHangupAndFirstIsUndisturbed()
+    {
+        var ct = Timeout();
+        var logs = new RecordingLoggerProvider();
+        await using var host = await GatewayTestHost.StartAsync(o => o.MaxConcurrentCalls = 1, services => services.AddSingleton<ILoggerProvider>(logs), ct);
+        var busy = TestAudio.Pattern(1000, seed: 3);
+        host.Control.AddPhrase("lines_busy", busy);
+        await using var first = await StartLiveCallAsync(host, ct);
+        await using var second = await host.ConnectAsync(ct);
+        var secondId = Guid.NewGuid();
+
+        await second.SendUuidAsync(secondId, ct);
+        second.StartAudioPump();
+        var beforeHangup = await second.ReadUntilHangupAsync(ct);
+        var afterHangup = await second.ReadToEndAsync(ct);
+        var firstFrames = await ReadFramesAfterAsync(first.Client, TimeSpan.FromMilliseconds(100), count: 10, ct);
+
+        var heard = beforeHangup.SkipWhile(f => f.IsSilence).SelectMany(f => f.Payload).ToArray();
+        Assert.Equal([.. busy, .. new byte[280]], heard);
+        Assert.Empty(afterHangup);
+        Assert.False(host.Control.Call(secondId).Started.Task.IsCompleted);
+        Assert.Equal(10, firstFrames.Count);
+        Assert.False(first.Client.Closed.IsCompleted);
+        Assert.Contains(logs.Entries, e => e.Id.Name == "CallRefused");
+    }
+
+    [Fact]
+    public async Task Admission_BusyPhraseUnavailable_SecondCallerHearsAbout300msOfSilenceThenHangup()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(o => o.MaxConcurrentCalls = 1, cancellationToken: ct);
+        await using var first = await StartLiveCallAsync(host, ct);
+        await using var second = await host.ConnectAsync(ct);
+
+        await second.SendUuidAsync(Guid.NewGuid(), ct);
+        second.StartAudioPump();
+        var beforeHangup = await second.ReadUntilHangupAsync(ct);
+        var afterHangup = await second.ReadToEndAsync(ct);
+
+        Assert.InRange(beforeHangup.Count, 15, 17);
+        Assert.All(beforeHangup, f => Assert.True(f.IsSilence));
+        Assert.Empty(afterHangup);
+    }
+
+    [Fact]
+    public async Task Fuzz_RandomBytesOnSeveralConnections_EachClosesAndANormalCallStillWorks()
+    {
+        var ct = Timeout(TimeSpan.FromSeconds(60));
+        await using var host = await GatewayTestHost.StartAsync(
+            o =>
+            {
+                o.UuidTimeout = TimeSpan.FromMilliseconds(300);
+                o.IdleTimeout = TimeSpan.FromMilliseconds(300);
+            },
+            cancellationToken: ct);
+        var random = new Random(20250106);
+        var fuzzers = new List<FakeAsteriskClient>();
+        for (var i = 0; i < 12; i++)
+        {
+            var client = await host.ConnectAsync(ct);
+            fuzzers.Add(client);
+            var bytes = new byte[random.Next(1, 3000)];
+            random.NextBytes(bytes);
+            if (i % 3 == 1)
+            {
+                // Start a real call first so the garbage hits the media path.
+                await client.SendUuidAsync(Guid.NewGuid(), ct);
+                await client.SendAudioAsync(new byte[320], cancellationToken: ct);
+            }
+
+            for (var offset = 0; offset < bytes.Length;)
+            {
+                var chunk = Math.Min(random.Next(1, 400), bytes.Length - offset);
+                try
+                {
+                    await client.SendRawAsync(bytes.AsMemory(offset, chunk), ct);
+                }
+                catch (IOException)
+                {
+                    break;   // the gateway already hung up
+                }
+
+                offset += chunk;
+            }
+        }
+
+        foreach (var client in fuzzers)
+        {
+            var frames = await client.ReadToEndAsync(ct);
+            Assert.Null(client.ReceiveError);
+            Assert.All(frames, f => Assert.True(f.Kind is AudioSocketKind.Audio or AudioSocketKind.Hangup));
+            await client.DisposeAsync();
+        }
+
+        await using var call = await StartLiveCallAsync(host, ct);
+        await call.Client.SendDtmfAsync('7', ct);
+        var media = await host.Control.Call(call.CallId).ReadInboundUntilDtmfAsync(ct);
+        Assert.Equal('7', media[^1].Digit);
+        Assert.Equal(AudioSocketKind.Audio, (await call.Client.ReadFrameAsync(ct))!.Kind);
+    }
+
+    private static CancellationToken Timeout(TimeSpan? timeout = null)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        source.CancelAfter(timeout ?? TimeSpan.FromSeconds(20));
+        return source.Token;
+    }
+
+    private static async Task<LiveCall> StartLiveCallAsync(GatewayTestHost host, CancellationToken ct)
+    {
+        var client = await host.ConnectAsync(ct);
+        var callId = Guid.NewGuid();
+        await client.SendUuidAsync(callId, ct);
+        client.StartAudioPump();
+        await host.Control.Call(callId).Started.Task.WaitAsync(ct);
+        return new LiveCall(callId, client);
+    }
+
+    private static async Task<List<ReceivedFrame>> ReadFramesAfterAsync(FakeAsteriskClient client, TimeSpan drain, int count, CancellationToken ct)
+    {
+        // Skip what was already buffered, then take the next frames as they come.
+        var drainUntil = Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency);
+        var frames = new List<ReceivedFrame>();
+        while (frames.Count < count)
+        {
+            var frame = await client.ReadFrameAsync(ct) ?? throw new InvalidOperationException("The good call was closed.");
+            if (frame.ReceivedAt >= drainUntil)
+            {
+                frames.Add(frame);
+            }
+        }
+
+        return frames;
+    }
+
+    private static async Task<InboundMedia> DrainThenReadInboundAsync(FakeCallControl.RecordedCall call, CancellationToken ct)
+    {
+        while (call.Inbound.Reader.TryRead(out _))
+        {
+        }
+
+        return await call.ReadInboundAsync(ct);
+    }
+
+    private static byte[] ViolationBytes(string violation, Guid callId)
+    {
+        byte[] uuid = [.. UuidPrefix, .. callId.ToByteArray(bigEndian: true)];
+        byte[] audio = [0x10, 0x01, 0x40, .. new byte[320]];
+        return violation switch
+        {
+            "UnknownKindBeforeUuid" => [0x02, 0x00, 0x00],
+            "UnknownKindAfterUuid" => [.. uuid, .. audio, 0x42, 0x00, 0x00],
+            "PayloadAboveMax" => [.. uuid, .. audio, 0x10, 0x10, 0x01],
+            "AudioBeforeUuid" => audio,
+            "DtmfBeforeUuid" => [0x03, 0x00, 0x01, (byte)'5'],
+            "SecondUuid" => [.. uuid, .. audio, .. uuid],
+            "OddLengthAudio" => [.. uuid, .. audio, 0x10, 0x00, 0x03, 1, 2, 3],
+            "EmptyAudio" => [.. uuid, .. audio, 0x10, 0x00, 0x00],
+            "UuidNot16Bytes" => [0x01, 0x00, 0x04, 1, 2, 3, 4],
+            "ErrorKind" => [.. uuid, .. audio, 0xFF, 0x00, 0x00],
+            "BadDtmfDigit" => [.. uuid, .. audio, 0x03, 0x00, 0x01, (byte)'x'],
+            "NoUuid" => [],
+            "IdlePeer" => [.. uuid, .. audio],
+            _ => throw new ArgumentOutOfRangeException(nameof(violation), violation, null),
+        };
+    }
+
+    private sealed record LiveCall(Guid CallId, FakeAsteriskClient Client) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Client.DisposeAsync();
+    }
+}

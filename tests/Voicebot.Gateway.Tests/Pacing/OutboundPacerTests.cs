@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Voicebot.Abstractions.Calls;
+using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Pacing;
+using Voicebot.Protocol;
+using Voicebot.Testing.Gateway;
+
+namespace Voicebot.Gateway.Tests.Pacing;
+
+public sealed class OutboundPacerTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 6, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeCallControl _control = new();
+    private readonly Guid _callId = Guid.NewGuid();
+
+    [Fact]
+    public void Tick_NothingQueued_WritesOneSilenceFrame()
+    {
+        var (pacer, session, pipe) = Create();
+
+        pacer.Tick();
+
+        var frame = Assert.Single(ReadFrames(pipe.Reader));
+        Assert.Equal(AudioSocketKind.Audio, frame.Kind);
+        Assert.Equal(320, frame.Payload.Length);
+        Assert.All(frame.Payload, b => Assert.Equal(0, b));
+        Assert.Equal(1, pacer.Ticks);
+        GC.KeepAlive(session);
+    }
+
+    [Fact]
+    public void Tick_Slin16Call_Writes640ByteFramesOfKind0x12()
+    {
+        var (pacer, _, pipe) = Create(sampleRate: 16000);
+
+        pacer.Tick();
+        pacer.Tick();
+
+        var frames = ReadFrames(pipe.Reader);
+        Assert.Equal(2, frames.Count);
+        Assert.All(frames, f => Assert.Equal(AudioSocketKind.AudioSlin16, f.Kind));
+        Assert.All(frames, f => Assert.Equal(640, f.Payload.Length));
+    }
+
+    [Fact]
+    public async Task Tick_ItemNotAWholeNumberOfFrames_LastFramePaddedWithSilenceAndFinishedReported()
+    {
+        var (pacer, session, pipe) = Create();
+        var pcm = TestAudio.Pattern(800);
+        await session.PlayAsync(new PlaybackItem(7, "test", pcm, 8000));
+
+        for (var i = 0; i < 4; i++)
+        {
+            pacer.Tick();
+        }
+
+        var frames = ReadFrames(pipe.Reader);
+        Assert.Equal(4, frames.Count);
+        var played = frames.Take(3).SelectMany(f => f.Payload).ToArray();
+        Assert.Equal([.. pcm, .. new byte[160]], played);
+        Assert.All(frames[3].Payload, b => Assert.Equal(0, b));
+        Assert.Equal(7, await _control.Call(_callId).PlaybackFinished.Reader.ReadAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Tick_TwoItems_SecondStartsOnAFrameBoundary()
+    {
+        var (pacer, session, pipe) = Create();
+        var first = TestAudio.Pattern(400, seed: 1);
+        var second = TestAudio.Pattern(320, seed: 9);
+        await session.PlayAsync(new PlaybackItem(1, "first", first, 8000));
+        await session.PlayAsync(new PlaybackItem(2, "second", second, 8000));
+
+        pacer.Tick();
+        pacer.Tick();
+        pacer.Tick();
+
+        var frames = ReadFrames(pipe.Reader);
+        Assert.Equal(first[..320], frames[0].Payload);
+        Assert.Equal([.. first[320..], .. new byte[240]], frames[1].Payload);
+        Assert.Equal(second, frames[2].Payload);
+        var finished = _control.Call(_callId).PlaybackFinished.Reader;
+        Assert.Equal(1, await finished.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2, await finished.ReadAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task FlushAsync_WhilePlaying_DropsEverythingQueuedAndNextFrameIsSilence()
+    {
+        var (pacer, session, pipe) = Create();
+        await session.PlayAsync(new PlaybackItem(1, "long", TestAudio.Pattern(3200), 8000));
+        await session.PlayAsync(new PlaybackItem(2, "next", TestAudio.Pattern(320), 8000));
+        pacer.Tick();
+
+        await session.FlushAsync();
+        pacer.Tick();
+        pacer.Tick();
+
+        var frames = ReadFrames(pipe.Reader);
+        Assert.Equal(TestAudio.Pattern(3200)[..320], frames[0].Payload);
+        Assert.All(frames.Skip(1), f => Assert.All(f.Payload, b => Assert.Equal(0, b)));
+        Assert.False(_control.Call(_callId).PlaybackFinished.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task HangUpAsync_WithAudioQueued_PlaysItThenWritesHangupAndEnds()
+    {
+        var (pacer, session, pipe) = Create();
+        var pcm = TestAudio.Pattern(640);
+        await session.PlayAsync(new PlaybackItem(3, "bye", pcm, 8000));
+
+        await session.HangUpAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            pacer.Tick();
+        }
+
+        var frames = ReadFrames(pipe.Reader);
+        Assert.Equal(3, frames.Count);
+        Assert.Equal(pcm, frames.Take(2).SelectMany(f => f.Payload).ToArray());
+        Assert.Equal(AudioSocketKind.Hangup, frames[2].Kind);
+        Assert.Empty(frames[2].Payload);
+        Assert.Equal(CallSessionEnd.HangupSent, await session.Ended.WaitAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Abort_WithAudioQueued_WritesHangupOnTheNextTick()
+    {
+        var (pacer, session, pipe) = Create();
+        await session.PlayAsync(new PlaybackItem(3, "long", TestAudio.Pattern(3200), 8000));
+
+        session.Abort();
+        pacer.Tick();
+        pacer.Tick();
+
+        var frame = Assert.Single(ReadFrames(pipe.Reader));
+        Assert.Equal(AudioSocketKind.Hangup, frame.Kind);
+        Assert.Equal(CallSessionEnd.AbortSent, await session.Ended.WaitAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Tick_PreviousFlushStillPending_SkipsSessionAndCountsUnderrun()
+    {
+        // Three unread frames (969 bytes) exceed the pause threshold: the third flush stays pending.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 700, resumeWriterThreshold: 350, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        var (pacer, _, _) = Create(pipe: pipe);
+
+        pacer.Tick();
+        pacer.Tick();
+        pacer.Tick();
+        pacer.Tick();
+        var whileBlocked = ReadFrames(pipe.Reader);
+        pacer.Tick();
+
+        Assert.Equal(3, whileBlocked.Count);
+        Assert.Equal(1, pacer.Underruns);
+        Assert.Single(ReadFrames(pipe.Reader));
+    }
+
+    [Fact]
+    public async Task PlayAsync_ItemAtAnotherRate_Throws()
+    {
+        var (_, session, _) = Create();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => session.PlayAsync(new PlaybackItem(1, "wideband", new byte[640], 16000)));
+    }
+
+    [Fact]
+    public void Clock_AdvancedFrameByFrame_WritesOneFramePerPeriod()
+    {
+        var (pacer, _, pipe) = Create();
+
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(AudioSocketKinds.FrameDuration);
+        }
+
+        Assert.Equal(5, ReadFrames(pipe.Reader).Count);
+        Assert.Equal(0, pacer.LateTicks);
+    }
+
+    [Fact]
+    public void Clock_TickVeryLate_WritesOneFrameNotABurstAndReanchors()
+    {
+        var (pacer, _, pipe) = Create();
+        _time.Advance(AudioSocketKinds.FrameDuration);
+        ReadFrames(pipe.Reader);
+
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        var afterStall = ReadFrames(pipe.Reader).Count;
+        _time.Advance(AudioSocketKinds.FrameDuration);
+        var afterNextPeriod = ReadFrames(pipe.Reader).Count;
+
+        Assert.Equal(1, afterStall);
+        Assert.Equal(1, pacer.LateTicks);
+        Assert.Equal(1, afterNextPeriod);
+    }
+
+    [Fact]
+    public void Remove_Session_IsNoLongerWritten()
+    {
+        var (pacer, session, pipe) = Create();
+
+        pacer.Remove(session);
+        pacer.Tick();
+
+        Assert.Empty(ReadFrames(pipe.Reader));
+        Assert.Equal(0, pacer.SessionCount);
+    }
+
+    private (OutboundPacer Pacer, CallSession Session, Pipe Pipe) Create(int sampleRate = 8000, Pipe? pipe = null)
+    {
+        pipe ??= new Pipe(new PipeOptions(useSynchronizationContext: false));
+        var session = new CallSession(_callId, sampleRate, pipe.Writer, input: null, _control, NullLogger.Instance);
+        var pacer = new OutboundPacer(_time, NullLogger<OutboundPacer>.Instance);
+        pacer.Add(session);
+        return (pacer, session, pipe);
+    }
+
+    private static List<ReceivedFrame> ReadFrames(PipeReader reader)
+    {
+        var frames = new List<ReceivedFrame>();
+        if (!reader.TryRead(out var result))
+        {
+            return frames;
+        }
+
+        var buffer = result.Buffer;
+        while (AudioSocketFrameReader.TryRead(ref buffer, ushort.MaxValue, out var frame))
+        {
+            frames.Add(new ReceivedFrame(frame.Kind, frame.Payload.ToArray(), 0));
+        }
+
+        reader.AdvanceTo(buffer.Start, buffer.End);
+        return frames;
+    }
+}

@@ -1,0 +1,292 @@
+using Voicebot.Abstractions.Calls;
+
+namespace Voicebot.Grains.Tests.Calls;
+
+[Collection(VoicebotCluster.Name)]
+public sealed class CallGrainTests(VoicebotClusterFixture fixture)
+{
+    private static readonly string[] PhoneReadBack =
+        ["phone_confirm_intro", "digit_0", "digit_6", "digit_1", "digit_2", "digit_3", "digit_4", "digit_5", "digit_6", "digit_7", "digit_8"];
+
+    [Fact]
+    public async Task Call_InternetFixed_PlaysEveryPhraseInOrderAndResolves()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await call.SpeakAsync();
+        await call.PressAsync("#");
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        await call.PressAsync("0612345678#");
+        await call.Sink.WaitForPhraseAsync("ask_problem", ct);
+        await call.PressAsync("1");
+        await call.Sink.WaitForPhraseAsync("ask_fixed", ct);
+        await call.PressAsync("1");
+        await call.Sink.WaitForHangUpAsync(ct);
+
+        string[] expected = ["welcome", "ask_name", "ask_phone", .. PhoneReadBack, "ask_problem", "solution_internet", "ask_fixed", "goodbye_resolved"];
+        Assert.Equal(expected, call.Sink.PhraseKeys);
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.NotNull(outcome);
+        Assert.Equal(CallOutcomeKind.Resolved, outcome.Outcome);
+        Assert.Equal(["WELCOME", "IDENTIFICATION_NAME", "IDENTIFICATION_PHONE", "DIAGNOSTIC", "SOLUTION_INTERNET", "VERIFICATION", "GOODBYE"], outcome.VisitedStates);
+        Assert.Equal("0612345678", outcome.Slots["phone"]);
+        Assert.Equal("internet", outcome.Slots["problem"]);
+        Assert.True(File.Exists(outcome.Slots["name_clip"]), "the caller's name is kept as a WAV clip");
+    }
+
+    [Fact]
+    public async Task Call_MobileNotFixedTechnicianFree_Transfers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        fixture.Technicians.Set(call.CallId, available: true);
+
+        await WalkToVerificationAsync(call, problemKey: "2", ct);
+        await call.PressAsync("2");
+        await call.Sink.WaitForHangUpAsync(ct);
+
+        AssertEndsWith(["solution_mobile", "ask_fixed", "checking_technician", "transfer"], call.Sink.PhraseKeys);
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.Equal(CallOutcomeKind.Transfer, outcome!.Outcome);
+        Assert.Equal("mobile", outcome.Slots["problem"]);
+        Assert.Contains("CHECK_TECHNICIAN", outcome.VisitedStates);
+        Assert.Equal("TRANSFER", outcome.VisitedStates[^1]);
+    }
+
+    [Fact]
+    public async Task Call_MobileNotFixedNoTechnician_PromisesCallBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        fixture.Technicians.Set(call.CallId, available: false);
+
+        await WalkToVerificationAsync(call, problemKey: "2", ct);
+        await call.PressAsync("2");
+        await call.Sink.WaitForHangUpAsync(ct);
+
+        AssertEndsWith(["checking_technician", "goodbye_callback"], call.Sink.PhraseKeys);
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.Equal(CallOutcomeKind.NoTechnician, outcome!.Outcome);
+        Assert.Equal("GOODBYE_CALLBACK", outcome.VisitedStates[^1]);
+    }
+
+    [Fact]
+    public async Task Call_WrongKeysThenRightOnes_RepromptsAndGoesOn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await call.SpeakAsync();
+        await call.PressAsync("#");
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        await call.PressAsync("12#");
+        await call.Sink.WaitForPhraseAsync("phone_invalid", ct);
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct, occurrence: 2);
+        await call.PressAsync("0612345678#");
+        await call.Sink.WaitForPhraseAsync("ask_problem", ct);
+        await call.PressAsync("7");
+        await call.Sink.WaitForPhraseAsync("problem_invalid", ct);
+        await call.PressAsync("1");
+        await call.Sink.WaitForPhraseAsync("solution_internet", ct);
+
+        var snapshot = await call.Grain.GetSnapshotAsync();
+        Assert.Equal("internet", snapshot.Slots["problem"]);
+        Assert.Null(snapshot.Outcome);
+    }
+
+    [Fact]
+    public async Task Call_NeverUnderstood_EndsOnTheErrorPath()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await call.SpeakAsync();
+        await call.PressAsync("#");
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        await call.PressAsync("0612345678#");
+        await call.Sink.WaitForPhraseAsync("ask_problem", ct);
+
+        await call.PressAsync("9");
+        await call.Sink.WaitForPhraseAsync("problem_invalid", ct);
+        await call.PressAsync("8");
+        await call.Sink.WaitForPhraseAsync("problem_invalid", ct, occurrence: 2);
+        await call.PressAsync("7");
+        await call.Sink.WaitForHangUpAsync(ct);
+
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.Equal(CallOutcomeKind.Error, outcome!.Outcome);
+        Assert.Equal("ERROR", outcome.VisitedStates[^1]);
+        AssertEndsWith(["not_understood", "error"], call.Sink.PhraseKeys);
+    }
+
+    [Fact]
+    public async Task Silence_AfterPrompt_AsksIfTheCallerIsThereThenHangsUp()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await call.SpeakAsync();
+        await call.PressAsync("#");
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        await WaitForListeningAsync(call, ct);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(7.9));
+        await Task.Delay(200, ct);
+        Assert.DoesNotContain("are_you_there", call.Sink.PhraseKeys);
+        fixture.Time.Advance(TimeSpan.FromSeconds(0.2));
+        await call.Sink.WaitForPhraseAsync("are_you_there", ct);
+        Assert.False(call.Sink.IsHungUp);
+        fixture.Time.Advance(TimeSpan.FromSeconds(7));
+        await call.Sink.WaitForHangUpAsync(ct);
+
+        AssertEndsWith(["are_you_there", "goodbye_silence"], call.Sink.PhraseKeys);
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.Equal(CallOutcomeKind.Abandoned, outcome!.Outcome);
+        Assert.Equal("silence", outcome.EndReason);
+    }
+
+    [Fact]
+    public async Task Silence_CallerTypesBeforeTimeout_RestartsTheTimer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await call.SpeakAsync();
+        await call.PressAsync("#");
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        await WaitForListeningAsync(call, ct);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(6));
+        await call.PressAsync("06");
+        await WaitForHistoryAsync(call, h => h.Count(t => t.Kind == TurnKind.Dtmf) >= 2, ct);
+        await Task.Delay(200, ct);
+        fixture.Time.Advance(TimeSpan.FromSeconds(6));
+        await Task.Delay(200, ct);
+
+        Assert.DoesNotContain("are_you_there", call.Sink.PhraseKeys);
+    }
+
+    [Fact]
+    public async Task MaxDuration_Reached_SaysGoodbyeAndEnds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(10));
+        await call.Sink.WaitForHangUpAsync(ct);
+
+        Assert.Contains("goodbye_max_duration", call.Sink.PhraseKeys);
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.Equal("max-duration", outcome!.EndReason);
+    }
+
+    [Fact]
+    public async Task HangUp_CallerLeavesMidFlow_EndsAbandonedWithoutPlaying()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        var played = call.Sink.PhraseKeys.Count;
+
+        await call.Grain.HangUpAsync(HangupReason.CallerHungUp);
+
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.Equal(CallOutcomeKind.Abandoned, outcome!.Outcome);
+        Assert.Equal("caller-hung-up", outcome.EndReason);
+        Assert.Equal(played, call.Sink.PhraseKeys.Count);
+        Assert.False(call.Sink.IsHungUp, "the line is already gone: nothing is sent to it");
+    }
+
+    [Fact]
+    public async Task Recording_NothingSaid_RepromptsForTheName()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await WaitForListeningAsync(call, ct);
+
+        await call.SendAudioAsync(TimeSpan.FromSeconds(10.5), speech: false);
+
+        await call.Sink.WaitForPhraseAsync("name_not_heard", ct);
+        await call.Sink.WaitForPhraseAsync("ask_name", ct, occurrence: 2);
+    }
+
+    [Fact]
+    public async Task Recording_SpeechThenSilence_EndsWithoutAKey()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await WaitForListeningAsync(call, ct);
+
+        await call.SpeakAsync(silenceAfter: TimeSpan.FromSeconds(2.2));
+
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        var snapshot = await call.Grain.GetSnapshotAsync();
+        Assert.Contains(snapshot.History, t => t.Kind == TurnKind.AudioClip && t.Content.EndsWith(".wav", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dtmf_DuringAPrompt_FlushesItAndAnswers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync(autoFinish: false);
+        await call.Sink.WaitForPhraseAsync("welcome", ct);
+
+        await call.PressAsync("1");
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+
+        Assert.Equal(1, call.Sink.Flushes);
+    }
+
+    private static void AssertEndsWith(string[] expected, IReadOnlyList<string> actual) =>
+        Assert.Equal(expected, actual.Skip(Math.Max(0, actual.Count - expected.Length)).ToArray());
+
+    private static async Task WalkToVerificationAsync(TestCall call, string problemKey, CancellationToken ct)
+    {
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await call.SpeakAsync();
+        await call.PressAsync("#");
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        await call.PressAsync("0612345678#");
+        await call.Sink.WaitForPhraseAsync("ask_problem", ct);
+        await call.PressAsync(problemKey);
+        await call.Sink.WaitForPhraseAsync("ask_fixed", ct);
+    }
+
+    /// <summary>The last prompt has been reported played and the grain has turned to listening.</summary>
+    private static async Task WaitForListeningAsync(TestCall call, CancellationToken ct)
+    {
+        // Playback is reported asynchronously: wait until the grain has armed its silence timer on the fake clock.
+        for (var i = 0; i < 400; i++)
+        {
+            if ((await call.Grain.GetSnapshotAsync()).WaitingForCaller)
+            {
+                return;
+            }
+
+            await Task.Delay(25, ct);
+        }
+
+        throw new TimeoutException("The call never started waiting for the caller.");
+    }
+
+    private static async Task WaitForHistoryAsync(TestCall call, Func<IReadOnlyList<ConversationTurn>, bool> condition, CancellationToken ct)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (condition((await call.Grain.GetSnapshotAsync()).History))
+            {
+                return;
+            }
+
+            await Task.Delay(25, ct);
+        }
+
+        throw new TimeoutException("history condition not met");
+    }
+}

@@ -1,0 +1,57 @@
+using Orleans.Streams;
+using Voicebot.Abstractions.Calls;
+
+namespace Voicebot.Grains.Tests;
+
+/// <summary>One call under test: the grain, what it played, and a way to speak and type into it.</summary>
+public sealed class TestCall(Guid callId, ICallGrain grain, Testing.Fakes.RecordingMediaSink sink, ICallMediaSink reference, IAsyncStream<InboundMedia> media, int sampleRate)
+{
+    private long _sequence;
+
+    public Guid CallId { get; } = callId;
+
+    public ICallGrain Grain { get; } = grain;
+
+    public Testing.Fakes.RecordingMediaSink Sink { get; } = sink;
+
+    /// <summary>Kept so the observer stays alive for the whole call.</summary>
+    public ICallMediaSink Reference { get; } = reference;
+
+    public async Task PressAsync(string digits)
+    {
+        ArgumentNullException.ThrowIfNull(digits);
+        foreach (var digit in digits)
+        {
+            await media.OnNextAsync(InboundMedia.ForDtmf(_sequence++, digit));
+        }
+    }
+
+    /// <summary>Sends <paramref name="duration"/> of 20 ms frames: a loud tone (speech) or digital silence.</summary>
+    public async Task SendAudioAsync(TimeSpan duration, bool speech)
+    {
+        var frameBytes = sampleRate / 50 * 2;
+        var frames = (int)(duration.TotalMilliseconds / 20);
+        for (var f = 0; f < frames; f++)
+        {
+            var frame = new byte[frameBytes];
+            if (speech)
+            {
+                for (var i = 0; i < frameBytes / 2; i++)
+                {
+                    var sample = (short)(6000 * Math.Sin(2 * Math.PI * 440 * ((f * frameBytes / 2) + i) / sampleRate));
+                    frame[2 * i] = (byte)sample;
+                    frame[(2 * i) + 1] = (byte)(sample >> 8);
+                }
+            }
+
+            await media.OnNextAsync(InboundMedia.ForAudio(_sequence++, frame, sampleRate));
+        }
+    }
+
+    /// <summary>Says something: 1 s of speech then <paramref name="silenceAfter"/> of silence (default 0.5 s).</summary>
+    public async Task SpeakAsync(TimeSpan? silenceAfter = null)
+    {
+        await SendAudioAsync(TimeSpan.FromSeconds(1), speech: true);
+        await SendAudioAsync(silenceAfter ?? TimeSpan.FromMilliseconds(500), speech: false);
+    }
+}

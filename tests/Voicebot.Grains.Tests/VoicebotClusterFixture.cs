@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Voicebot.Abstractions;
+using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Speech;
+using Voicebot.Abstractions.Technicians;
+using Voicebot.Grains.Audio;
+using Voicebot.Grains.Calls;
+using Voicebot.Testing.Fakes;
+using Voicebot.Testing.Paths;
+
+namespace Voicebot.Grains.Tests;
+
+/// <summary>
+/// A two-silo in-process cluster running the real grains, the real flow and phrases from assets/, a tone synthesizer
+/// instead of espeak-ng, a fake call clock and switchable technician availability. Shared by a collection.
+/// </summary>
+public sealed class VoicebotClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 6, 9, 0, 0, TimeSpan.Zero));
+
+    public SwitchableTechnicianAvailability Technicians { get; } = new();
+
+    public ToneSpeechSynthesizer Synthesizer { get; } = new();
+
+    public string DataDirectory { get; } = RepositoryPaths.NewTemporaryDirectory("voicebot-grains");
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Calls:AssetsDirectory"] = RepositoryPaths.Assets,
+            ["Calls:ClipDirectory"] = Path.Combine(DataDirectory, "clips"),
+            ["PhraseCache:Directory"] = Path.Combine(DataDirectory, "phrase-cache"),
+        }).Build();
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
+                agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10))));
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.Services.AddSingleton<ISpeechSynthesizer>(Synthesizer);
+            silo.Services.AddSingleton<ITechnicianAvailability>(Technicians);
+            silo.Services.AddSingleton(new CallClock(Time));
+            silo.Services.AddSingleton<IChunkResampler, GrainChunkResampler>();
+            silo.Services.AddVoicebotConversation(configuration, RepositoryPaths.Root);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+
+    /// <summary>Starts a call with a recording sink that reports each item as played.</summary>
+    public async Task<TestCall> StartCallAsync(int sampleRate = 8000, bool autoFinish = true)
+    {
+        var callId = Guid.NewGuid();
+        var grain = Cluster.Client.GetGrain<ICallGrain>(callId);
+        var sink = new RecordingMediaSink { AutoFinish = autoFinish };
+        sink.PlaybackFinished = id => grain.OnPlaybackFinishedAsync(id);
+        var reference = Cluster.Client.CreateObjectReference<ICallMediaSink>(sink);
+        var stream = Cluster.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<InboundMedia>(StreamId.Create(StreamNames.CallMedia, callId));
+        var call = new TestCall(callId, grain, sink, reference, stream, sampleRate);
+        await grain.StartAsync(new CallStart(sampleRate, Time.GetUtcNow(), "test"), reference);
+        return call;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class VoicebotCluster : ICollectionFixture<VoicebotClusterFixture>
+{
+    public const string Name = nameof(VoicebotCluster);
+}
