@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Serilog;
 using Voicebot.Abstractions;
 using Voicebot.Gateway;

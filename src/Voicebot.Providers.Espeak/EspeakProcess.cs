@@ -206,7 +206,7 @@ internal sealed class EspeakProcess : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
-                _process.Kill(entireProcessTree: false);
+                _process.Kill(entireProcessTree: true);
                 EspeakLog.ProcessKilled(_logger, Id);
             }
 

@@ -90,12 +90,14 @@ public sealed class EspeakSpeechSynthesizer : ISpeechSynthesizer, IDisposable
             };
             start.ArgumentList.Add("--version");
             using var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null.");
-            var output = process.StandardOutput.ReadToEnd();
+            // The answer is one short line, far below a pipe buffer, so waiting for the exit first cannot deadlock.
             if (!process.WaitForExit(_options.Timeout))
             {
                 process.Kill(entireProcessTree: true);
                 throw new TimeoutException($"no answer within {_options.Timeout}");
             }
+
+            var output = process.StandardOutput.ReadToEnd();
 
             // "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/x86_64-linux-gnu/espeak-ng-data"
             var line = output.Split('\n', 2)[0].Trim();

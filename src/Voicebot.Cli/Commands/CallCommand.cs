@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Voicebot.Abstractions.Speech;
 using Voicebot.Audio;
 using Voicebot.Cli.Calling;
+using Voicebot.Providers.Espeak;
 
 namespace Voicebot.Cli.Commands;
 
@@ -31,7 +34,7 @@ public static class CallCommand
 
     /// <summary>Builds the command.</summary>
     /// <param name="phraseSource">Known phrases, to name what the bot said; without one (and without <c>--phrases</c>) only durations are shown.</param>
-    /// <param name="synthesizerFactory">Voice of the caller; default: a tone (<see cref="ToneSpeechSynthesizer"/>).</param>
+    /// <param name="synthesizerFactory">Voice of the caller; default: chosen by <c>--voice</c> (espeak-ng, or a tone).</param>
     public static Command Create(IKnownPhraseSource? phraseSource = null, Func<ISpeechSynthesizer>? synthesizerFactory = null)
     {
         var host = new Option<string>("--host") { Description = "AudioSocket server host.", DefaultValueFactory = _ => "127.0.0.1" };
@@ -61,13 +64,19 @@ public static class CallCommand
             }
         });
         var quiet = new Option<bool>("--quiet") { Description = "Print only the summary." };
+        var voice = new Option<string>("--voice")
+        {
+            Description = "The caller's voice: espeak (espeak-ng, French) or tone (a 440 Hz tone, no engine needed).",
+            DefaultValueFactory = _ => "espeak",
+        };
+        voice.AcceptOnlyFromAmong("espeak", "tone");
 
         var command = new Command("call", "Place a simulated call (an AudioSocket client, as Asterisk) and play a scenario.")
         {
-            host, port, scenario, callId, rate, output, phrases, hangUpAfter, quiet,
+            host, port, scenario, callId, rate, output, phrases, hangUpAfter, quiet, voice,
         };
 
-        command.SetAction((parseResult, cancellationToken) =>
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = new CallSettings(
                 parseResult.GetRequiredValue(host),
@@ -79,8 +88,15 @@ public static class CallCommand
                 parseResult.GetValue(phrases),
                 parseResult.GetValue(hangUpAfter) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 parseResult.GetValue(quiet));
-            var synthesizer = synthesizerFactory?.Invoke() ?? new ToneSpeechSynthesizer();
-            return RunAsync(settings, synthesizer, phraseSource, AnsiConsole.Console, cancellationToken);
+            var synthesizer = synthesizerFactory?.Invoke() ?? CreateVoice(parseResult.GetRequiredValue(voice));
+            try
+            {
+                return await RunAsync(settings, synthesizer, phraseSource, AnsiConsole.Console, cancellationToken);
+            }
+            finally
+            {
+                (synthesizer as IDisposable)?.Dispose();
+            }
         });
 
         return command;
@@ -201,6 +217,12 @@ public static class CallCommand
             }
         }
     }
+
+    private static ISpeechSynthesizer CreateVoice(string name) => name == "tone"
+        ? new ToneSpeechSynthesizer()
+        : new EspeakSpeechSynthesizer(
+            Options.Create(new EspeakOptions { Pitch = 35 }),   // lower than the bot's voice, to tell them apart on the recording
+            NullLogger<EspeakSpeechSynthesizer>.Instance);
 
     private static async Task WriteWavAsync(string path, byte[] pcm, int sampleRate)
     {

@@ -133,8 +133,8 @@ internal sealed class FlowParser(PhraseCatalog phrases)
         var (kind, allowed) = expect switch
         {
             "none" => (FlowStateKind.None, new[] { "next" }),
-            "choice" => (FlowStateKind.Choice, ["options", "slot", "retryPrompts"]),
-            "phone" => (FlowStateKind.Phone, ["slot", "next", "retryPrompts", "confirmPrompts", "readBackDigits"]),
+            "choice" => (FlowStateKind.Choice, ["options", "slot", "retryPrompts", "silenceRepromptSeconds", "silenceGiveUpSeconds"]),
+            "phone" => (FlowStateKind.Phone, ["slot", "next", "retryPrompts", "confirmPrompts", "readBackDigits", "silenceRepromptSeconds", "silenceGiveUpSeconds"]),
             "recording" => (FlowStateKind.Recording, ["slot", "next", "retryPrompts", "maxSeconds", "endSilenceSeconds"]),
             "check" => (FlowStateKind.Check, ["check", "slot", "onTrue", "onFalse"]),
             "end" => (FlowStateKind.End, ["outcome", "reason"]),
@@ -152,6 +152,7 @@ internal sealed class FlowParser(PhraseCatalog phrases)
             Slot = Slot(element, name, required: kind is FlowStateKind.Phone or FlowStateKind.Recording),
             Next = kind is FlowStateKind.None or FlowStateKind.Phone or FlowStateKind.Recording ? RequiredString(element, "next", name) : null,
         };
+        state = ParseSilence(state, element);
 
         return kind switch
         {
@@ -443,6 +444,39 @@ internal sealed class FlowParser(PhraseCatalog phrases)
         }
 
         return slot;
+    }
+
+    /// <summary>Optional per-state silence timeouts, e.g. a question asked while the caller restarts their box.</summary>
+    private FlowState ParseSilence(FlowState state, JsonElement element)
+    {
+        var reprompt = OptionalSeconds(element, "silenceRepromptSeconds", state.Name);
+        var giveUp = OptionalSeconds(element, "silenceGiveUpSeconds", state.Name);
+        if ((reprompt is null) != (giveUp is null))
+        {
+            throw Error(state.Name, "'silenceRepromptSeconds' and 'silenceGiveUpSeconds' go together.");
+        }
+
+        if (reprompt >= giveUp)
+        {
+            throw Error(state.Name, "'silenceRepromptSeconds' must be shorter than 'silenceGiveUpSeconds'.");
+        }
+
+        return reprompt is null ? state : state with { SilenceReprompt = TimeSpan.FromSeconds(reprompt.Value), SilenceGiveUp = TimeSpan.FromSeconds(giveUp!.Value) };
+    }
+
+    private double? OptionalSeconds(JsonElement element, string property, string state)
+    {
+        if (!element.TryGetProperty(property, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is <= 0 or > 3600)
+        {
+            throw Error(state, $"'{property}' must be a number of seconds, more than 0 and at most 3600.");
+        }
+
+        return value.GetDouble();
     }
 
     private double Seconds(JsonElement element, string property, string state)

@@ -47,6 +47,12 @@ public sealed record FlowState
     /// <summary>Where a <see cref="FlowStateKind.Check"/> state goes when the check is false.</summary>
     public FlowCheckBranch? OnFalse { get; init; }
 
+    /// <summary>Caller silence before "allô ?" in this state, overriding the call's default (e.g. while the caller restarts a box).</summary>
+    public TimeSpan? SilenceReprompt { get; init; }
+
+    /// <summary>Caller silence before goodbye in this state, overriding the call's default.</summary>
+    public TimeSpan? SilenceGiveUp { get; init; }
+
     /// <summary>How an <see cref="FlowStateKind.End"/> state ends the call.</summary>
     public CallOutcomeKind? Outcome { get; init; }
 

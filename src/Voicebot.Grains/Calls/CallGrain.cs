@@ -170,7 +170,8 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
             case CallTimer.SilenceReprompt when generation == _timerGeneration:
                 CallLog.SilenceTimeout(_logger, CallId, timer);
                 AddTurn(Speaker.Caller, TurnKind.Event, "silence");
-                ArmSilenceTimer(CallTimer.SilenceGiveUp, _options.SilenceGiveUp - _options.SilenceReprompt);
+                var (reprompt, giveUp) = SilenceTimeouts();
+                ArmSilenceTimer(CallTimer.SilenceGiveUp, giveUp - reprompt);
                 await RunAsync(() => _conversation.OnSilence(SilenceLevel.Reprompt), afterInput: false);
                 return;
 
@@ -351,7 +352,8 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
 
         if (_conversation.Expecting is not null && _silenceTimer is null && !_speech.InSpeech)
         {
-            ArmSilenceTimer(CallTimer.SilenceReprompt, _options.SilenceReprompt);
+            var (reprompt, _) = SilenceTimeouts();
+            ArmSilenceTimer(CallTimer.SilenceReprompt, reprompt);
         }
 
         return Task.CompletedTask;
@@ -500,6 +502,15 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
                 }
             }
         }
+    }
+
+    /// <summary>The current state's silence timeouts (the flow may lengthen them, e.g. while the caller restarts a box), else the call's.</summary>
+    private (TimeSpan Reprompt, TimeSpan GiveUp) SilenceTimeouts()
+    {
+        var state = _conversation is null ? null : _assets.Flow.States.GetValueOrDefault(_conversation.CurrentState);
+        return state is { SilenceReprompt: { } reprompt, SilenceGiveUp: { } giveUp }
+            ? (reprompt, giveUp)
+            : (_options.SilenceReprompt, _options.SilenceGiveUp);
     }
 
     private void ArmSilenceTimer(CallTimer timer, TimeSpan due)

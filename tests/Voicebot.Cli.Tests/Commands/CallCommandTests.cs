@@ -107,7 +107,7 @@ public sealed class CallCommandTests
     {
         var root = new RootCommand { CallCommand.Create() };
 
-        var result = root.Parse(["call", "--host", "10.0.0.1", "--port", "9019", "--scenario", "wrong-keys", "--rate", "16000", "--hang-up-after", "3.5", "--quiet", "--call-id", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"]);
+        var result = root.Parse(["call", "--host", "10.0.0.1", "--port", "9019", "--scenario", "wrong-keys", "--rate", "16000", "--hang-up-after", "3.5", "--quiet", "--voice", "tone", "--call-id", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"]);
 
         Assert.Empty(result.Errors);
         Assert.Equal("10.0.0.1", result.GetValue<string>("--host"));

@@ -92,6 +92,9 @@ public sealed class FlowLoaderTests
     [InlineData("no-states", "Flow 'sav':", "'states' is missing")]
     [InlineData("bad-slot", "state 'DIAGNOSTIC'", "slot 'Problem' must use lower-case")]
     [InlineData("read-back-without-digit-phrases", "state 'IDENTIFICATION_PHONE'", "readBackDigits uses unknown phrase 'digit_0'")]
+    [InlineData("silence-reprompt-alone", "state 'VERIFICATION'", "go together")]
+    [InlineData("silence-reprompt-after-give-up", "state 'VERIFICATION'", "must be shorter than 'silenceGiveUpSeconds'")]
+    [InlineData("silence-not-a-number", "state 'VERIFICATION'", "'silenceGiveUpSeconds' must be a number of seconds")]
     public void Parse_InvalidFlow_ThrowsNamingFlowStateAndProblem(string mutation, string where, string problem)
     {
         var root = SavJson();
@@ -178,6 +181,18 @@ public sealed class FlowLoaderTests
         Assert.Throws<FileNotFoundException>(() => FlowLoader.Load(RepositoryPaths.Flows, "does-not-exist", TestAssets.French));
     }
 
+    [Fact]
+    public void Load_Sav_GivesVerificationLongerSilenceTimeouts()
+    {
+        var flow = FlowLoader.Load(RepositoryPaths.Flows, "sav", TestAssets.French);
+
+        var verification = flow.GetState("VERIFICATION");
+
+        Assert.Equal(TimeSpan.FromSeconds(45), verification.SilenceReprompt);
+        Assert.Equal(TimeSpan.FromSeconds(90), verification.SilenceGiveUp);
+        Assert.Null(flow.GetState("DIAGNOSTIC").SilenceReprompt);
+    }
+
     [Theory]
     [InlineData("../sav")]
     [InlineData("SAV")]
@@ -220,6 +235,15 @@ public sealed class FlowLoaderTests
                 break;
             case "no-initial-state":
                 root.Remove("initialState");
+                break;
+            case "silence-reprompt-alone":
+                State("VERIFICATION").Remove("silenceGiveUpSeconds");
+                break;
+            case "silence-reprompt-after-give-up":
+                State("VERIFICATION")["silenceRepromptSeconds"] = 120;
+                break;
+            case "silence-not-a-number":
+                State("VERIFICATION")["silenceGiveUpSeconds"] = "long";
                 break;
             case "choice-without-options":
                 State("DIAGNOSTIC").Remove("options");

@@ -170,6 +170,25 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Silence_WhileTheCallerRestartsTheBox_WaitsLongerAtVerification()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await WalkToVerificationAsync(call, problemKey: "1", ct);
+        await WaitForListeningAsync(call, ct);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        await Task.Delay(200, ct);
+        Assert.DoesNotContain("are_you_there", call.Sink.PhraseKeys);
+        fixture.Time.Advance(TimeSpan.FromSeconds(15));
+        await call.Sink.WaitForPhraseAsync("are_you_there", ct);
+        await call.PressAsync("1");
+
+        await call.Sink.WaitForHangUpAsync(ct);
+        Assert.Equal(CallOutcomeKind.Resolved, (await call.Grain.GetOutcomeAsync())!.Outcome);
+    }
+
+    [Fact]
     public async Task MaxDuration_Reached_SaysGoodbyeAndEnds()
     {
         var ct = TestContext.Current.CancellationToken;
