@@ -1,0 +1,3 @@
+using Voicebot.Bench;
+
+return await BenchCommand.Create().Parse(args).InvokeAsync();
