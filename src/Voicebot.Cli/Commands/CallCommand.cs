@@ -218,7 +218,7 @@ public static class CallCommand
         }
     }
 
-    private static ISpeechSynthesizer CreateVoice(string name) => name == "tone"
+    internal static ISpeechSynthesizer CreateVoice(string name) => name == "tone"
         ? new ToneSpeechSynthesizer()
         : new EspeakSpeechSynthesizer(
             Options.Create(new EspeakOptions { Pitch = 35 }),   // lower than the bot's voice, to tell them apart on the recording

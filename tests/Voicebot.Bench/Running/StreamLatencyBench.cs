@@ -7,7 +7,7 @@ namespace Voicebot.Bench.Running;
 public sealed class StreamLatencyBench(BenchSettings settings)
 {
     // Lets the silo finish starting (membership, agents) before the idle measurement.
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
     private int _runId;
 
@@ -20,6 +20,11 @@ public sealed class StreamLatencyBench(BenchSettings settings)
         var results = new List<RunResult>();
         for (var i = 0; i < settings.PeriodsMs.Count; i++)
         {
+            // The previous silo's garbage would otherwise be collected during this one's measurements.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+
             var periodMs = settings.PeriodsMs[i];
             using var host = BenchSilo.Build(TimeSpan.FromMilliseconds(periodMs), portOffset: i);
             await host.StartAsync(cancellationToken);

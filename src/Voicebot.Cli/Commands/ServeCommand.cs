@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Voicebot.Abstractions.Calls;
+using Voicebot.Cli.Calling;
+using Voicebot.Gateway;
+using Voicebot.Grains.Phrases;
+using Voicebot.Host;
+using Voicebot.Host.Http;
+
+namespace Voicebot.Cli.Commands;
+
+/// <summary>
+/// <c>voicebot serve</c>: runs the bot (silo + AudioSocket gateway + HTTP). With <c>--demo</c> it first places a
+/// simulated call against itself over real TCP and prints it, so a newcomer sees the whole conversation.
+/// Arguments it does not know (e.g. <c>--AudioSocket:Port=9091</c>) go to the host's configuration.
+/// </summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var demo = new Option<bool>("--demo") { Description = "Place a demo call against this bot once it is ready, then keep serving." };
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = $"Scenario of the demo call ({string.Join(", ", CallScenarioLoader.BuiltInNames)}).",
+            DefaultValueFactory = _ => "internet-fixed",
+        };
+        var exitAfterDemo = new Option<bool>("--exit-after-demo") { Description = "Stop once the demo call is over (exit code 0 if it went as its scenario expects)." };
+        var command = new Command("serve", "Run the voicebot: Orleans silo, AudioSocket gateway and HTTP endpoint.") { demo, scenario, exitAfterDemo };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var hostArgs = parseResult.UnmatchedTokens.ToArray();
+            return await RunAsync(hostArgs, parseResult.GetValue(demo) ? parseResult.GetRequiredValue(scenario) : null, parseResult.GetValue(exitAfterDemo), cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Runs the host; with a demo scenario, places that call first. Returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] hostArgs, string? demoScenario, bool exitAfterDemo, CancellationToken cancellationToken)
+    {
+        var app = VoicebotHost.Build(hostArgs);
+        await using (app)
+        {
+            await app.StartAsync(cancellationToken);
+            var exitCode = 0;
+            if (demoScenario is not null)
+            {
+                exitCode = await RunDemoAsync(app.Services, demoScenario, cancellationToken);
+            }
+
+            if (!exitAfterDemo)
+            {
+                var gateway = app.Services.GetRequiredService<IOptions<AudioSocketOptions>>().Value;
+                AnsiConsole.MarkupLine($"[green]Serving AudioSocket on {gateway.ListenAddress}:{gateway.Port}[/] (Ctrl+C to stop).");
+                await app.WaitForShutdownAsync(cancellationToken);
+                return 0;
+            }
+
+            await app.StopAsync(CancellationToken.None);
+            return exitCode;
+        }
+    }
+
+    private static async Task<int> RunDemoAsync(IServiceProvider services, string scenarioName, CancellationToken cancellationToken)
+    {
+        var gateway = services.GetRequiredService<IOptions<AudioSocketOptions>>().Value;
+        var phrases = services.GetRequiredService<PhraseStore>();
+        var callId = Guid.NewGuid();
+        var output = Path.GetFullPath(Path.Combine("data", "calls", $"{callId:D}-bot.wav"));
+        AnsiConsole.MarkupLine($"[bold]Demo call[/] {callId} ({Markup.Escape(scenarioName)}) to {gateway.ListenAddress}:{gateway.Port}");
+
+        var source = new DelegateKnownPhraseSource(phrases.GetAllAsync);
+        var voice = CallCommand.CreateVoice("espeak");
+        int exitCode;
+        try
+        {
+            var settings = new CallSettings(gateway.ListenAddress, gateway.Port, scenarioName, callId, OutputPath: output);
+            exitCode = await CallCommand.RunAsync(settings, voice, source, AnsiConsole.Console, cancellationToken);
+        }
+        finally
+        {
+            (voice as IDisposable)?.Dispose();
+        }
+
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var snapshot = await grains.GetGrain<ICallGrain>(callId).GetSnapshotAsync();
+        if (snapshot.Outcome is { } outcome)
+        {
+            AnsiConsole.MarkupLine($"[bold]Outcome:[/] {CallEndpoints.ToDialplanLine(outcome)}");
+            AnsiConsole.MarkupLine($"[bold]States:[/] {string.Join(" → ", outcome.VisitedStates)}");
+        }
+
+        AnsiConsole.MarkupLine($"[bold]Bot audio:[/] {Markup.Escape(output)}");
+        return exitCode;
+    }
+}
