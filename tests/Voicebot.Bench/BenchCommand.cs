@@ -175,8 +175,8 @@ public static class BenchCommand
 
     private static string OrleansVersion()
     {
+        // e.g. "10.4.2. Commit Hash: 876ffe03…" or "10.4.2+876ffe03…"
         var version = typeof(Grain).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        var metadata = version.IndexOf('+', StringComparison.Ordinal);
-        return metadata < 0 ? version : version[..metadata];
+        return version.Split(' ', '+')[0].TrimEnd('.');
     }
 }

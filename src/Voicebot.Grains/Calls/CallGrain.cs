@@ -46,6 +46,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
     private MemoryStream? _recording;
     private CallerSpeechTracker? _recordingSpeech;
     private TimeSpan _recorded;
+    private int _silentRecordings;
 
     private ICallTimerTarget? _self;
     private ITimer? _silenceTimer;
@@ -213,7 +214,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
 
         if (_recording is not null)
         {
-            await FinishRecordingAsync();   // '#' (or any key) ends the recording
+            await FinishRecordingAsync(heardKey: true);   // '#' (or any key) ends the recording
             return;
         }
 
@@ -263,7 +264,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
         }
     }
 
-    private async Task FinishRecordingAsync()
+    private async Task FinishRecordingAsync(bool heardKey = false)
     {
         var request = _recordingRequest!;
         var recording = _recording!;
@@ -278,6 +279,23 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
         await recording.DisposeAsync();
         AddTurn(Speaker.Caller, TurnKind.AudioClip, clip ?? "(nothing said)");
         var conversation = _conversation!;
+        if (clip is null && !heardKey)
+        {
+            // No voice and no key for the whole recording: the caller is silent, not misunderstood.
+            // First time « Allô, vous êtes là ? » and record again; second time, goodbye.
+            AddTurn(Speaker.Caller, TurnKind.Event, "silence");
+            if (++_silentRecordings >= 2)
+            {
+                await RunAsync(() => conversation.OnSilence(SilenceLevel.GiveUp), afterInput: false);
+                return;
+            }
+
+            _recordingRequest = request;
+            await RunAsync(() => conversation.OnSilence(SilenceLevel.Reprompt));
+            return;
+        }
+
+        _silentRecordings = 0;
         await RunAsync(() => conversation.OnRecordingCompleted(clip));
     }
 

@@ -221,7 +221,7 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Recording_NothingSaid_RepromptsForTheName()
+    public async Task Recording_NothingSaid_AsksIfThereAndRecordsAgain()
     {
         var ct = TestContext.Current.CancellationToken;
         var call = await fixture.StartCallAsync();
@@ -229,9 +229,49 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         await WaitForListeningAsync(call, ct);
 
         await call.SendAudioAsync(TimeSpan.FromSeconds(10.5), speech: false);
+        await call.Sink.WaitForPhraseAsync("are_you_there", ct);
+        await WaitForListeningAsync(call, ct);
+        await call.SpeakAsync();
+        await call.PressAsync("#");
+
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        var snapshot = await call.Grain.GetSnapshotAsync();
+        Assert.True(snapshot.Slots.ContainsKey("name_clip"));
+    }
+
+    [Fact]
+    public async Task Recording_KeyWithoutSpeech_SaysTheNameWasNotHeard()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await WaitForListeningAsync(call, ct);
+
+        await call.SendAudioAsync(TimeSpan.FromSeconds(1), speech: false);
+        await call.PressAsync("#");
 
         await call.Sink.WaitForPhraseAsync("name_not_heard", ct);
         await call.Sink.WaitForPhraseAsync("ask_name", ct, occurrence: 2);
+    }
+
+    [Fact]
+    public async Task Recording_SilentTwice_GivesUpAsSilence()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await WaitForListeningAsync(call, ct);
+        await call.SendAudioAsync(TimeSpan.FromSeconds(10.5), speech: false);
+        await call.Sink.WaitForPhraseAsync("are_you_there", ct);
+        await WaitForListeningAsync(call, ct);
+
+        await call.SendAudioAsync(TimeSpan.FromSeconds(10.5), speech: false);
+        await call.Sink.WaitForHangUpAsync(ct);
+
+        AssertEndsWith(["are_you_there", "goodbye_silence"], call.Sink.PhraseKeys);
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.Equal(CallOutcomeKind.Abandoned, outcome!.Outcome);
+        Assert.Equal("silence", outcome.EndReason);
     }
 
     [Fact]
