@@ -17,7 +17,7 @@ namespace Voicebot.Grains.Tests;
 /// A two-silo in-process cluster running the real grains, the real flow and phrases from assets/, a tone synthesizer
 /// instead of espeak-ng, a fake call clock and switchable technician availability. Shared by a collection.
 /// </summary>
-public sealed class VoicebotClusterFixture : IAsyncLifetime
+public class VoicebotClusterFixture : IAsyncLifetime
 {
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 6, 9, 0, 0, TimeSpan.Zero));
 

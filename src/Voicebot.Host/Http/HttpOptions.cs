@@ -11,7 +11,7 @@ public sealed class HttpOptions
     [Required]
     public string ListenAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>Port. Default 8088.</summary>
-    [Range(1, 65535)]
+    /// <summary>Port. Default 8088; 0 picks a free port (tests).</summary>
+    [Range(0, 65535)]
     public int Port { get; set; } = 8088;
 }
