@@ -89,11 +89,41 @@ public static class ServeCommand
         var snapshot = await grains.GetGrain<ICallGrain>(callId).GetSnapshotAsync();
         if (snapshot.Outcome is { } outcome)
         {
-            AnsiConsole.MarkupLine($"[bold]Outcome:[/] {CallEndpoints.ToDialplanLine(outcome)}");
-            AnsiConsole.MarkupLine($"[bold]States:[/] {string.Join(" → ", outcome.VisitedStates)}");
+            AnsiConsole.MarkupLine($"[bold]Outcome:[/] {Markup.Escape(CallEndpoints.ToDialplanLine(outcome))}");
+            AnsiConsole.MarkupLine($"[bold]States:[/] {Markup.Escape(string.Join(" → ", outcome.VisitedStates))}");
         }
 
         AnsiConsole.MarkupLine($"[bold]Bot audio:[/] {Markup.Escape(output)}");
+        if (exitCode == 0 && Mismatch(await CallScenarioLoader.LoadAsync(scenarioName, cancellationToken), snapshot.Outcome) is { } mismatch)
+        {
+            AnsiConsole.MarkupLine($"[red]The demo call did not go as its scenario expects:[/] {Markup.Escape(mismatch)}");
+            return CallCommand.ScenarioFailed;
+        }
+
         return exitCode;
+    }
+
+    /// <summary>What differs between the scenario's expectations and the bot's outcome, or null.</summary>
+    private static string? Mismatch(CallScenario scenario, CallOutcome? outcome)
+    {
+        if (scenario.Expect is not { } expect)
+        {
+            return null;
+        }
+
+        if (outcome is null)
+        {
+            return "the call has no outcome";
+        }
+
+        static string Word(string value) => value.Replace("-", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+        if (expect.Outcome is { } expected && Word(expected) != Word(CallEndpoints.OutcomeWord(outcome.Outcome)))
+        {
+            return $"outcome {CallEndpoints.OutcomeWord(outcome.Outcome)}, expected {expected}";
+        }
+
+        return expect.States is { } states && !states.SequenceEqual(outcome.VisitedStates)
+            ? $"states {string.Join(" → ", outcome.VisitedStates)}, expected {string.Join(" → ", states)}"
+            : null;
     }
 }
