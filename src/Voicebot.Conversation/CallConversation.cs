@@ -60,7 +60,7 @@ public sealed class CallConversation
     public IReadOnlyList<string> VisitedStates => _visitedView;
 
     /// <summary>Collected values: <c>phone</c> (normalised digits), <c>problem</c> (<c>internet</c>/<c>mobile</c>), <c>name_clip</c>, …</summary>
-    /// <remarks>Also <c>name</c> when the caller says their name during a recording and the transcript reaches <see cref="OnUtterance"/>.</remarks>
+    /// <remarks>Also <c>name</c> when the caller says their name during a recording and the transcript reaches <see cref="OnUtterance(string)"/>.</remarks>
     public IReadOnlyDictionary<string, string> Slots => _slotsView;
 
     /// <summary>What the current state waits for, or <see langword="null"/> while it waits for nothing.</summary>
@@ -152,8 +152,16 @@ public sealed class CallConversation
     }
 
     /// <summary>A transcript of what the caller said (rule-based French understanding).</summary>
-    public IReadOnlyList<ConversationAction> OnUtterance(string transcript)
+    public IReadOnlyList<ConversationAction> OnUtterance(string transcript) =>
+        OnUtterance(transcript, string.IsNullOrWhiteSpace(transcript) ? Interpretation.Empty : FrenchUnderstanding.Interpret(transcript));
+
+    /// <summary>
+    /// A transcript already interpreted (by a language model, or by the rules). The flow still decides: the
+    /// interpretation only says what the caller meant.
+    /// </summary>
+    public IReadOnlyList<ConversationAction> OnUtterance(string transcript, Interpretation meaning)
     {
+        ArgumentNullException.ThrowIfNull(meaning);
         if (_state is null || IsEnded)
         {
             return NoActions;
@@ -164,7 +172,6 @@ public sealed class CallConversation
             return OnUnintelligibleSpeech();
         }
 
-        var meaning = FrenchUnderstanding.Interpret(transcript);
         switch (_state.Kind)
         {
             case FlowStateKind.Choice:

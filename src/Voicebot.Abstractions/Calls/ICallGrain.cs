@@ -15,6 +15,13 @@ public interface ICallGrain : IGrainWithGuidKey
     [Alias("playback-finished")]
     Task OnPlaybackFinishedAsync(int playbackId);
 
+    /// <summary>
+    /// The gateway's voice detector heard the caller speak over the bot and has already flushed the bot's audio.
+    /// Runs even while a turn is in progress, so the turn's synthesis and language-model work can be cancelled.
+    /// </summary>
+    [Alias("barge-in"), AlwaysInterleave]
+    Task OnBargeInAsync();
+
     /// <summary>Runs even while a turn is in progress, so a hang-up is never stuck behind a slow provider.</summary>
     [Alias("hang-up"), AlwaysInterleave]
     Task HangUpAsync(HangupReason reason);

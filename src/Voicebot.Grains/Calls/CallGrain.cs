@@ -143,6 +143,14 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
         await ApplyAsync(actions);
     }
 
+    public Task OnBargeInAsync()
+    {
+        // The gateway has already flushed the bot's audio; nothing queued will be reported as played.
+        _pendingPlayback.Clear();
+        AddTurn(Speaker.Caller, TurnKind.Event, "barge-in");
+        return Task.CompletedTask;
+    }
+
     public Task<CallOutcome?> GetOutcomeAsync() => Task.FromResult(_outcome);
 
     public Task<CallSnapshot> GetSnapshotAsync() => Task.FromResult(new CallSnapshot(
