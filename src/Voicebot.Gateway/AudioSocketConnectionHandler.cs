@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
@@ -11,8 +12,8 @@ using Voicebot.Protocol;
 namespace Voicebot.Gateway;
 
 /// <summary>
-/// Serves one Asterisk AudioSocket connection: UUID, admission, inbound audio and DTMF to the control plane, and the
-/// end of the call. Outbound frames are written by <see cref="OutboundPacer"/>. Anything wrong on one connection hangs
+/// Serves one Asterisk AudioSocket connection: UUID, admission, inbound audio and DTMF to the control plane, local
+/// barge-in detection on the inbound audio (<see cref="CallSession.OnInboundAudio"/>), and the end of the call. Outbound frames are written by <see cref="OutboundPacer"/>. Anything wrong on one connection hangs
 /// up that connection only (00 00 00, then close); the listener and the other calls keep running.
 /// </summary>
 internal sealed class AudioSocketConnectionHandler(
@@ -21,6 +22,7 @@ internal sealed class AudioSocketConnectionHandler(
     ICallControl control,
     TimeProvider time,
     IOptions<AudioSocketOptions> options,
+    IOptions<BargeInOptions> bargeInOptions,
     ILogger<AudioSocketConnectionHandler> logger) : ConnectionHandler
 {
     private const int BusyPlaybackId = -1;
@@ -157,8 +159,12 @@ internal sealed class AudioSocketConnectionHandler(
                                 {
                                     // The stream boundary needs an array the consumer owns, and the payload aliases the pipe:
                                     // this copy (with its InboundMedia envelope) is the one allocation per inbound frame.
-                                    var audio = InboundMedia.ForAudio(session.NextInboundSequence(), frame.Payload.ToArray(), sampleRate);
-                                    await control.PublishAsync(callId, audio, session.Lifetime);
+                                    var sequence = session.NextInboundSequence();
+                                    var pcm = frame.Payload.ToArray();
+
+                                    // Barge-in first: a flush must not wait behind the publish's backpressure.
+                                    session.OnInboundAudio(sequence, pcm);
+                                    await control.PublishAsync(callId, InboundMedia.ForAudio(sequence, pcm, sampleRate), session.Lifetime);
                                 }
 
                                 break;
@@ -244,7 +250,8 @@ internal sealed class AudioSocketConnectionHandler(
             connection.Transport.Input,
             admitted ? control : null,
             logger,
-            connection.ConnectionClosed);
+            connection.ConnectionClosed,
+            bargeInOptions.Value);
 
         // From here on only the pacer writes this socket.
         pacer.Add(session);

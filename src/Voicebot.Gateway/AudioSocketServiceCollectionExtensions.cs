@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
 
@@ -11,7 +12,8 @@ namespace Voicebot.Gateway;
 public static class AudioSocketServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the AudioSocket gateway: options (section <see cref="AudioSocketOptions.SectionName"/>, validated on start),
+    /// Adds the AudioSocket gateway: options (sections <see cref="AudioSocketOptions.SectionName"/> and
+    /// <see cref="BargeInOptions.SectionName"/>, validated on start),
     /// the Kestrel endpoint, the call registry, the outbound pacer and <see cref="OrleansCallControl"/> as
     /// <see cref="ICallControl"/>. Every registration is a TryAdd, so a host or a test can register its own first.
     /// </summary>
@@ -22,6 +24,8 @@ public static class AudioSocketServiceCollectionExtensions
 
         services.AddOptionsWithValidateOnStart<AudioSocketOptions, AudioSocketOptionsValidator>()
                 .Bind(configuration.GetSection(AudioSocketOptions.SectionName));
+        services.AddOptionsWithValidateOnStart<BargeInOptions, BargeInOptionsValidator>()
+                .Bind(configuration.GetSection(BargeInOptions.SectionName));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallRegistry>();

@@ -48,4 +48,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(12, LogLevel.Warning, "Call {CallId} refused: the call id is already connected on another connection.", EventName = "DuplicateCall")]
     public static partial void DuplicateCall(ILogger logger, Guid callId);
+
+    [LoggerMessage(13, LogLevel.Information, "Call {CallId}: caller barged in over playback {PlaybackId} at inbound frame {InboundSequence}; flushed {FlushedMs} ms of bot audio.", EventName = "BargeIn")]
+    public static partial void BargeIn(ILogger logger, Guid callId, int? playbackId, long inboundSequence, int flushedMs);
 }

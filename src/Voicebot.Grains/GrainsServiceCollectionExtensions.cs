@@ -34,6 +34,11 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<PhraseCacheOptions, PhraseCacheOptionsValidator>()
             .Bind(configuration.GetSection(PhraseCacheOptions.SectionName));
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection("Conversation"));
+        services.AddOptionsWithValidateOnStart<SpeechOptions, SpeechOptionsValidator>()
+            .Bind(configuration.GetSection(SpeechOptions.SectionName));
+        services.TryAddSingleton(sp => new UtteranceInterpreters(
+            sp.GetRequiredService<IOptions<SpeechOptions>>(),
+            sp.GetService<Voicebot.Conversation.Understanding.IUtteranceInterpreter>()));
 
         services.TryAddSingleton(new ContentPaths(contentRoot));
         services.TryAddSingleton(sp => new ConversationAssets(sp.GetRequiredService<IOptions<CallOptions>>(), sp.GetRequiredService<ContentPaths>()));
@@ -46,6 +51,11 @@ public static class GrainsServiceCollectionExtensions
 
 [OptionsValidator]
 internal sealed partial class CallOptionsValidator : IValidateOptions<CallOptions>
+{
+}
+
+[OptionsValidator]
+internal sealed partial class SpeechOptionsValidator : IValidateOptions<SpeechOptions>
 {
 }
 

@@ -49,10 +49,16 @@ public class VoicebotClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new CallClock(Time));
             silo.Services.AddSingleton<IChunkResampler, GrainChunkResampler>();
             silo.Services.AddVoicebotConversation(configuration, RepositoryPaths.Root);
+            ConfigureServices(silo.Services);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>Extra registrations for a derived fixture (e.g. a recognizer for speech mode).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async ValueTask DisposeAsync()

@@ -48,14 +48,16 @@ public sealed record RecognitionOptions(Guid CallId, int SampleRate, string Lang
 /// <param name="SpeechFinal">Deepgram <c>speech_final</c>: the speaker paused (endpointing); the turn may be over.</param>
 /// <param name="Confidence">0–1 (transcripts only).</param>
 /// <param name="Detail">Provider detail for logs (e.g. request id, close reason).</param>
+[GenerateSerializer, Immutable, Alias("voicebot.recognition-update")]
 public sealed record RecognitionUpdate(
-    RecognitionUpdateKind Kind,
-    string Transcript = "",
-    bool IsFinal = false,
-    bool SpeechFinal = false,
-    double Confidence = 0,
-    string? Detail = null);
+    [property: Id(0)] RecognitionUpdateKind Kind,
+    [property: Id(1)] string Transcript = "",
+    [property: Id(2)] bool IsFinal = false,
+    [property: Id(3)] bool SpeechFinal = false,
+    [property: Id(4)] double Confidence = 0,
+    [property: Id(5)] string? Detail = null);
 
+[GenerateSerializer, Alias("voicebot.recognition-update-kind")]
 public enum RecognitionUpdateKind
 {
     /// <summary>An interim or final transcript.</summary>

@@ -2,20 +2,29 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Audio;
+using Voicebot.Gateway.BargeIn;
 using Voicebot.Protocol;
 
 namespace Voicebot.Gateway.Calls;
 
 /// <summary>
 /// One call's media state on this gateway: the outbound queue written by <see cref="Pacing.OutboundPacer"/> one frame per
-/// tick, and the inbound sequence. The <see cref="ICallMediaSink"/> methods (Orleans observer calls) and the pacer run
-/// on different threads; a lock guards the queue and the socket's <see cref="PipeWriter"/>, which only the pacer
-/// writes once the session exists.
+/// tick, the inbound sequence, and the barge-in detector. The <see cref="ICallMediaSink"/> methods (Orleans observer
+/// calls), the pacer and the connection's read loop run on different threads; a lock guards the queue and the socket's
+/// <see cref="PipeWriter"/>, which only the pacer writes once the session exists.
 /// </summary>
+/// <remarks>
+/// Streamed speech (<see cref="PlaybackItem.MoreFollows"/>): chunks of one id are written back to back, so a chunk's
+/// tail and the next chunk's head share a frame. When the next chunk has not arrived by the time a frame is due, the
+/// frame goes out padded with silence (counted in <see cref="PlaybackUnderruns"/>) rather than stalling the clock.
+/// The id is reported finished once its final chunk is on the wire. A new item (another id) always starts on a frame
+/// boundary; an id abandoned by a new one before its final chunk is never reported.
+/// </remarks>
 internal sealed class CallSession : ICallMediaSink, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Queue<PlaybackItem> _queue = new();
+    private readonly Queue<QueuedChunk> _queue = new();
     private readonly PipeWriter _output;
     private readonly PipeReader? _input;
     private readonly ICallControl? _control;
@@ -24,9 +33,20 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     private readonly Action _onFlushCompleted;
     private readonly CancellationTokenSource _lifetime;
     private readonly TaskCompletionSource<CallSessionEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly BargeInDetector? _bargeIn;
+    private readonly EchoReference? _echo;
 
     private PlaybackItem? _current;
+    private bool _currentAudible;
     private int _offset;
+    private int _audiblePending;
+    private int? _streamingId;
+    private int? _openTailId;
+    private int? _discardId;
+    private bool _playing;
+    private long _playbackUnderruns;
+    private long _lastAudibleFrame = -1;
+    private BargeInReaction? _lastBargeIn;
     private ValueTask<FlushResult> _pendingFlush;
     private bool _flushPending;
     private bool _hangUpWhenDrained;
@@ -44,6 +64,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     /// <param name="control">Where playback-finished goes; <see langword="null"/> for a refused (busy) call.</param>
     /// <param name="logger">For control-plane failures.</param>
     /// <param name="connectionClosed">Ends <see cref="Lifetime"/> with the connection.</param>
+    /// <param name="bargeIn">Barge-in settings; detection runs only when enabled and <paramref name="control"/> is set.</param>
     public CallSession(
         Guid callId,
         int sampleRate,
@@ -51,7 +72,8 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         PipeReader? input,
         ICallControl? control,
         ILogger logger,
-        CancellationToken connectionClosed = default)
+        CancellationToken connectionClosed = default,
+        BargeInOptions? bargeIn = null)
     {
         CallId = callId;
         SampleRate = sampleRate;
@@ -67,6 +89,11 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         {
             _finished = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             _ = ReportFinishedPlaybacksAsync(control, _finished.Reader);
+            if (bargeIn is { Enabled: true })
+            {
+                _bargeIn = new BargeInDetector(bargeIn, sampleRate);
+                _echo = new EchoReference(bargeIn.EchoWindow);
+            }
         }
     }
 
@@ -90,6 +117,54 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     /// <summary>Next inbound sequence number, from 0. Called by the connection's read loop only.</summary>
     public long NextInboundSequence() => _inboundSequence++;
 
+    /// <summary>True while the bot has audible audio queued or playing, or a streamed phrase awaits its next chunk.</summary>
+    internal bool IsPlaying => Volatile.Read(ref _playing);
+
+    /// <summary>Frames of streamed playback that went out padded with silence because the next chunk was late.</summary>
+    internal long PlaybackUnderruns => Interlocked.Read(ref _playbackUnderruns);
+
+    /// <summary>Audio frames written so far (only counted while barge-in is enabled).</summary>
+    internal long OutboundFrames => _echo?.Count ?? 0;
+
+    /// <summary>Index (in <see cref="OutboundFrames"/>) of the last frame that carried bot audio; -1 before any.</summary>
+    internal long LastAudibleFrame => Interlocked.Read(ref _lastAudibleFrame);
+
+    /// <summary>Barge-ins detected on this call.</summary>
+    internal long BargeIns => _bargeIn?.BargeIns ?? 0;
+
+    /// <summary>Loud inbound runs over the bot that were only its own echo.</summary>
+    internal long BargeInsRejectedAsEcho => _bargeIn?.RejectedAsEcho ?? 0;
+
+    /// <summary>Runs of caller speech over the bot too short to interrupt it.</summary>
+    internal long BargeInsRejectedTooShort => _bargeIn?.RejectedTooShort ?? 0;
+
+    /// <summary>The last barge-in, or <see langword="null"/>.</summary>
+    internal BargeInReaction? LastBargeIn => Volatile.Read(ref _lastBargeIn);
+
+    /// <summary>
+    /// Runs barge-in detection on one inbound audio frame. On a barge-in the queue is flushed before this returns (the
+    /// pacer's next tick writes silence), one line is logged and the control plane is told without waiting for it.
+    /// Called by the connection's read loop only. Allocation-free unless it barges in.
+    /// </summary>
+    /// <returns><see langword="true"/> when this frame completed a barge-in.</returns>
+    internal bool OnInboundAudio(long sequence, ReadOnlySpan<byte> pcm)
+    {
+        if (_bargeIn is null)
+        {
+            return false;
+        }
+
+        var playing = Volatile.Read(ref _playing);
+        var echo = playing ? _echo!.Loudest() : 0;
+        if (!_bargeIn.Process(pcm, playing, echo))
+        {
+            return false;
+        }
+
+        BargeIn(sequence);
+        return true;
+    }
+
     /// <inheritdoc />
     public Task PlayAsync(PlaybackItem item)
     {
@@ -100,12 +175,35 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
                 $"Playback {item.Id} ({item.Label}) is at {item.SampleRate} Hz; call {CallId} runs at {SampleRate} Hz.", nameof(item));
         }
 
+        // Once per item, not per frame: a queue of pure silence is not the bot talking.
+        var audible = item.Pcm.AsSpan().ContainsAnyExcept((byte)0);
         lock (_gate)
         {
-            if (!_closed && !_abortRequested)
+            if (_closed || _abortRequested)
             {
-                _queue.Enqueue(item);
+                return Task.CompletedTask;
             }
+
+            if (_discardId == item.Id)
+            {
+                // A chunk of a stream that was flushed, sent before the control plane heard of the flush.
+                if (!item.MoreFollows)
+                {
+                    _discardId = null;
+                }
+
+                return Task.CompletedTask;
+            }
+
+            _discardId = null;
+            _queue.Enqueue(new QueuedChunk(item, audible));
+            _openTailId = item.MoreFollows ? item.Id : null;
+            if (audible)
+            {
+                _audiblePending++;
+            }
+
+            UpdatePlayingLocked();
         }
 
         return Task.CompletedTask;
@@ -117,9 +215,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         lock (_gate)
         {
             // The frame already in the pipe is the only thing that goes out; the next tick is silence.
-            _queue.Clear();
-            _current = null;
-            _offset = 0;
+            DropQueueLocked();
         }
 
         return Task.CompletedTask;
@@ -142,19 +238,19 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         lock (_gate)
         {
             _abortRequested = true;
-            _queue.Clear();
-            _current = null;
+            DropQueueLocked();
         }
     }
 
     /// <summary>
-    /// Writes exactly one frame: the next 20 ms of the current item (the last frame of an item padded with silence),
-    /// silence when nothing is queued, or the hang-up once asked for. Called by the pacer only. Allocation-free: the
-    /// frame is built in the pipe's pooled memory.
+    /// Writes exactly one frame: the next 20 ms of the current item (the last frame of an item padded with silence;
+    /// streamed chunks of one id back to back), silence when nothing is queued, or the hang-up once asked for. Called by
+    /// the pacer only. Allocation-free: the frame is built in the pipe's pooled memory.
     /// </summary>
     internal PacerWrite WriteNextFrame()
     {
         CallSessionEnd? end;
+        var written = PacerWrite.Written;
         lock (_gate)
         {
             if (_closed || _hangupWritten && !_flushPending)
@@ -167,7 +263,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
                 return PacerWrite.Underrun;
             }
 
-            var hasAudio = TakeCurrentItem();
+            var hasAudio = _current is not null || TryTakeNextLocked(midFrame: false);
             if (_abortRequested || !hasAudio && _hangUpWhenDrained)
             {
                 var span = _output.GetSpan(AudioSocketFrameReader.HeaderSize);
@@ -175,11 +271,13 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
                 _output.Advance(AudioSocketFrameReader.HeaderSize);
                 _hangupWritten = true;
             }
-            else
+            else if (WriteAudioFrameLocked())
             {
-                WriteAudioFrame();
+                _playbackUnderruns++;
+                written = PacerWrite.Starved;
             }
 
+            UpdatePlayingLocked();
             end = FlushLocked();
         }
 
@@ -188,7 +286,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             Complete(reason);
         }
 
-        return PacerWrite.Written;
+        return written;
     }
 
     /// <summary>Ends the session after an unexpected failure (logged by the caller).</summary>
@@ -203,8 +301,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         lock (_gate)
         {
             _closed = true;
-            _queue.Clear();
-            _current = null;
+            DropQueueLocked();
             if (!_flushPending)
             {
                 return Task.CompletedTask;
@@ -222,49 +319,147 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         _lifetime.Dispose();
     }
 
-    private bool TakeCurrentItem()
+    /// <summary>
+    /// Makes the next queued chunk current. Mid-frame only the next chunk of the open stream may join the frame; any
+    /// other item waits for the next frame boundary. Empty chunks are finished on the spot.
+    /// </summary>
+    private bool TryTakeNextLocked(bool midFrame)
     {
-        while (_current is null && _queue.TryDequeue(out var next))
+        while (_queue.TryPeek(out var next))
         {
-            if (next.Pcm.Length == 0)
+            if (_streamingId is { } open && next.Item.Id != open)
             {
-                _finished?.Writer.TryWrite(next.Id);
+                // The stream was abandoned for another id without its final chunk: never reported finished.
+                _streamingId = null;
+            }
+
+            if (midFrame && _streamingId is null)
+            {
+                return false;
+            }
+
+            _queue.Dequeue();
+            if (next.Item.Pcm.Length == 0)
+            {
+                FinishChunkLocked(next.Item, next.Audible);
                 continue;
             }
 
-            _current = next;
+            _current = next.Item;
+            _currentAudible = next.Audible;
             _offset = 0;
+            return true;
         }
 
-        return _current is not null;
+        return false;
     }
 
-    private void WriteAudioFrame()
+    private void FinishChunkLocked(PlaybackItem chunk, bool audible)
+    {
+        if (audible)
+        {
+            _audiblePending--;
+        }
+
+        if (chunk.MoreFollows)
+        {
+            _streamingId = chunk.Id;
+        }
+        else
+        {
+            _streamingId = null;
+            _finished?.Writer.TryWrite(chunk.Id);
+        }
+    }
+
+    /// <summary>Writes one audio frame; returns <see langword="true"/> when a streamed phrase ran dry in it.</summary>
+    private bool WriteAudioFrameLocked()
     {
         var frameSize = AudioSocketFrameReader.HeaderSize + FrameBytes;
         var span = _output.GetSpan(frameSize);
         AudioSocketFrameWriter.WriteHeader(span, OutboundKind, FrameBytes);
         var payload = span.Slice(AudioSocketFrameReader.HeaderSize, FrameBytes);
-        if (_current is { } item)
+        var filled = 0;
+        while (filled < payload.Length && (_current is not null || TryTakeNextLocked(midFrame: filled > 0)))
         {
-            var remaining = item.Pcm.AsSpan(_offset);
-            var count = Math.Min(remaining.Length, FrameBytes);
-            remaining[..count].CopyTo(payload);
-            payload[count..].Clear();   // the item's last frame is padded with silence; the next item starts on a frame boundary
+            var item = _current!;
+            var count = Math.Min(item.Pcm.Length - _offset, payload.Length - filled);
+            item.Pcm.AsSpan(_offset, count).CopyTo(payload[filled..]);
+            filled += count;
             _offset += count;
-            if (_offset >= item.Pcm.Length)
+            if (_offset < item.Pcm.Length)
             {
-                _current = null;
-                _offset = 0;
-                _finished?.Writer.TryWrite(item.Id);
+                continue;
             }
+
+            _current = null;
+            _offset = 0;
+            FinishChunkLocked(item, _currentAudible);
         }
-        else
+
+        // Padding: the last frame of an item, a late stream chunk, or paced silence (AudioSocket() hangs up after 2 s
+        // without activity). The next item starts on a frame boundary.
+        payload[filled..].Clear();
+        if (_echo is not null)
         {
-            payload.Clear();   // paced silence: AudioSocket() hangs up after 2 s without activity
+            var rms = filled > 0 ? PcmLevel.Rms(payload) : 0;
+            if (rms > 0)
+            {
+                Volatile.Write(ref _lastAudibleFrame, _echo.Count);
+            }
+
+            _echo.Add(rms);
         }
 
         _output.Advance(frameSize);
+        return filled < payload.Length && _streamingId is not null;
+    }
+
+    /// <summary>Drops everything queued; chunks of the stream still open at the tail are dropped as they arrive.</summary>
+    private int DropQueueLocked()
+    {
+        var dropped = _current is { } current ? current.Pcm.Length - _offset : 0;
+        foreach (var chunk in _queue)
+        {
+            dropped += chunk.Item.Pcm.Length;
+        }
+
+        _discardId = _openTailId ?? _discardId;
+        _openTailId = null;
+        _queue.Clear();
+        _current = null;
+        _offset = 0;
+        _audiblePending = 0;
+        _streamingId = null;
+        UpdatePlayingLocked();
+        return dropped;
+    }
+
+    private void UpdatePlayingLocked() => Volatile.Write(ref _playing, _audiblePending > 0 || _streamingId is not null);
+
+    private void BargeIn(long sequence)
+    {
+        BargeInReaction reaction;
+        lock (_gate)
+        {
+            if (_closed || _abortRequested)
+            {
+                return;
+            }
+
+            int? playbackId = _current?.Id ?? (_queue.TryPeek(out var next) ? next.Item.Id : _streamingId);
+            var frame = _echo!.Count;
+            reaction = new BargeInReaction(sequence, frame, playbackId, DropQueueLocked());
+        }
+
+        Volatile.Write(ref _lastBargeIn, reaction);
+        GatewayLog.BargeIn(
+            _logger,
+            CallId,
+            reaction.PlaybackId,
+            reaction.InboundSequence,
+            reaction.FlushedBytes * 1000 / (2 * SampleRate));
+        _ = ReportBargeInAsync(_control!, Lifetime);
     }
 
     private CallSessionEnd? FlushLocked()
@@ -344,8 +539,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
 
             _closed = true;
-            _queue.Clear();
-            _current = null;
+            DropQueueLocked();
         }
 
         _ended.TrySetResult(reason);
@@ -388,4 +582,24 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
         }
     }
+
+    private async Task ReportBargeInAsync(ICallControl control, CancellationToken cancellationToken)
+    {
+        // Off the read loop: the control plane's latency must not delay the next inbound frame.
+        await Task.Yield();
+        try
+        {
+            await control.BargeInAsync(CallId, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The call ended meanwhile; the control plane hears of that instead.
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ControlPlaneFailed(_logger, CallId, "barge-in", ex);
+        }
+    }
+
+    private readonly record struct QueuedChunk(PlaybackItem Item, bool Audible);
 }

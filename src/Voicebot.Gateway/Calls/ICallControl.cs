@@ -25,6 +25,12 @@ public interface ICallControl
     Task PlaybackFinishedAsync(Guid callId, int playbackId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The caller spoke over the bot and the gateway has already flushed the call's outbound audio (barge-in). The
+    /// gateway does not await this on its read path; failures are logged. The token is cancelled when the call ends.
+    /// </summary>
+    Task BargeInAsync(Guid callId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The connection has ended. <paramref name="reason"/> is <see langword="null"/> when the control plane asked for the
     /// hang-up itself (<see cref="ICallMediaSink.HangUpAsync"/>) and it was carried out; then there is nothing to
     /// report, only resources to release.

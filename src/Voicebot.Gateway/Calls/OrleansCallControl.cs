@@ -46,6 +46,10 @@ public sealed class OrleansCallControl(IClusterClient client, IGrainFactory grai
     public Task PlaybackFinishedAsync(Guid callId, int playbackId, CancellationToken cancellationToken = default) =>
         grainFactory.GetGrain<ICallGrain>(callId).OnPlaybackFinishedAsync(playbackId).WaitAsync(cancellationToken);
 
+    /// <summary>Calls <see cref="ICallGrain.OnBargeInAsync"/>, which interleaves with a running turn so it can cancel it.</summary>
+    public Task BargeInAsync(Guid callId, CancellationToken cancellationToken = default) =>
+        grainFactory.GetGrain<ICallGrain>(callId).OnBargeInAsync().WaitAsync(cancellationToken);
+
     public async Task EndCallAsync(Guid callId, HangupReason? reason, CancellationToken cancellationToken = default)
     {
         try

@@ -6,6 +6,12 @@ internal enum PacerWrite
     /// <summary>One frame (audio, silence or the hang-up) went into the socket's pipe.</summary>
     Written,
 
+    /// <summary>
+    /// One audio frame went into the pipe, but a streamed phrase ran dry in it: its next chunk had not arrived, so the
+    /// frame was padded with silence.
+    /// </summary>
+    Starved,
+
     /// <summary>The previous flush is still pending (slow socket): nothing written this tick.</summary>
     Underrun,
 

@@ -12,7 +12,8 @@ namespace Voicebot.Gateway.Pacing;
 /// Runs as a single one-shot <see cref="ITimer"/> re-armed after each tick on an absolute schedule (anchor + n × 20 ms),
 /// so timer jitter does not accumulate. A tick more than one frame late is counted in <see cref="LateTicks"/>, still
 /// writes one frame per session (never a burst) and re-anchors the schedule. A session whose previous flush is still
-/// pending (slow socket) is skipped and counted in <see cref="Underruns"/>. Thread-safe.
+/// pending (slow socket) is skipped and counted in <see cref="Underruns"/>; a streamed phrase whose next chunk is late
+/// gets a padded frame, counted in <see cref="StarvedFrames"/>, and never stalls the clock. Thread-safe.
 /// </remarks>
 internal sealed class OutboundPacer : IDisposable
 {
@@ -30,6 +31,7 @@ internal sealed class OutboundPacer : IDisposable
     private long _ticks;
     private long _lateTicks;
     private long _underruns;
+    private long _starvedFrames;
     private bool _disposed;
 
     public OutboundPacer(TimeProvider time, ILogger<OutboundPacer> logger)
@@ -46,6 +48,9 @@ internal sealed class OutboundPacer : IDisposable
 
     /// <summary>Session-ticks skipped because the session's previous flush was still pending.</summary>
     public long Underruns => Interlocked.Read(ref _underruns);
+
+    /// <summary>Frames of streamed playback padded with silence because the phrase's next chunk was late, all sessions.</summary>
+    public long StarvedFrames => Interlocked.Read(ref _starvedFrames);
 
     /// <summary>Sessions paced now.</summary>
     public int SessionCount => Volatile.Read(ref _sessions).Length;
@@ -94,9 +99,14 @@ internal sealed class OutboundPacer : IDisposable
         {
             try
             {
-                if (session.WriteNextFrame() == PacerWrite.Underrun)
+                switch (session.WriteNextFrame())
                 {
-                    Interlocked.Increment(ref _underruns);
+                    case PacerWrite.Underrun:
+                        Interlocked.Increment(ref _underruns);
+                        break;
+                    case PacerWrite.Starved:
+                        Interlocked.Increment(ref _starvedFrames);
+                        break;
                 }
             }
             catch (Exception ex)

@@ -6,9 +6,11 @@ using Orleans.Streams;
 using Voicebot.Abstractions;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Phrases;
+using Voicebot.Abstractions.Speech;
 using Voicebot.Abstractions.Technicians;
 using Voicebot.Audio;
 using Voicebot.Conversation;
+using Voicebot.Conversation.Understanding;
 using Voicebot.Grains.Conversation;
 
 namespace Voicebot.Grains.Calls;
@@ -20,7 +22,7 @@ namespace Voicebot.Grains.Calls;
 /// </summary>
 [PreferLocalPlacement]
 [ImplicitStreamSubscription(StreamNames.CallMedia)]
-public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
+public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeechTarget
 {
     private static readonly TimeSpan TechnicianCheckTimeout = TimeSpan.FromSeconds(3);
 
@@ -48,6 +50,16 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
     private TimeSpan _recorded;
     private int _silentRecordings;
 
+    private readonly SpeechOptions _speechOptions;
+    private readonly ISpeechRecognizer? _recognizer;
+    private readonly UtteranceInterpreters _interpreters;
+    private readonly System.Text.StringBuilder _heard = new();
+
+    private CallSpeechSession? _speechSession;
+    private int _speechSessionId;
+    private int _turn;
+    private readonly Dictionary<string, int> _consecutiveFailures = new(StringComparer.Ordinal);
+    private bool _resumeAfterBargeIn;
     private ICallTimerTarget? _self;
     private ITimer? _silenceTimer;
     private ITimer? _maxDurationTimer;
@@ -60,8 +72,15 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
         ITechnicianAvailability technicians,
         CallClock clock,
         ContentPaths paths,
-        ILogger<CallGrain> logger)
+        IOptions<SpeechOptions> speechOptions,
+        UtteranceInterpreters interpreters,
+        ILogger<CallGrain> logger,
+        ISpeechRecognizer? recognizer = null)
     {
+        ArgumentNullException.ThrowIfNull(speechOptions);
+        _speechOptions = speechOptions.Value;
+        _recognizer = recognizer;
+        _interpreters = interpreters;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(conversationOptions);
         ArgumentNullException.ThrowIfNull(clock);
@@ -87,11 +106,11 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
         await stream.SubscribeAsync(OnMediaAsync);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CancelSilenceTimer();
         _maxDurationTimer?.Dispose();
-        return Task.CompletedTask;
+        await StopRecognitionAsync();
     }
 
     public async Task StartAsync(CallStart start, ICallMediaSink sink)
@@ -107,6 +126,10 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
         _conversation = new CallConversation(_assets.Flow, _conversationOptions);
         _maxDurationTimer = _time.CreateTimer(FireTimer, (CallTimer.MaxDuration, 0), _options.MaxDuration, Timeout.InfiniteTimeSpan);
         CallLog.Started(_logger, CallId, start.SampleRate, start.RemoteEndPoint, _assets.Flow.Name);
+        if (_recognizer is not null)
+        {
+            _speechSession = new CallSpeechSession(_recognizer, new RecognitionOptions(CallId, start.SampleRate, _assets.Flow.Language), this.AsReference<ICallSpeechTarget>(), ++_speechSessionId);
+        }
 
         await RunAsync(() => _conversation.Start());
     }
@@ -126,6 +149,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
         _sink = null;
         _pendingPlayback.Clear();
         CancelSilenceTimer();
+        await StopRecognitionAsync();
         if (_conversation is null || _conversation.IsEnded)
         {
             return;
@@ -145,10 +169,115 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
 
     public Task OnBargeInAsync()
     {
-        // The gateway has already flushed the bot's audio; nothing queued will be reported as played.
+        // The gateway has already flushed the bot's audio; nothing queued will be reported as played. The bot stays
+        // quiet until the caller's turn ends: their words answer the question, or it is asked again.
+        if (_pendingPlayback.Count == 0 || _conversation is null || _conversation.IsEnded)
+        {
+            return Task.CompletedTask;
+        }
+
         _pendingPlayback.Clear();
+        _resumeAfterBargeIn = true;
+        CancelSilenceTimer();
         AddTurn(Speaker.Caller, TurnKind.Event, "barge-in");
+        CallLog.BargeIn(_logger, CallId, State);
         return Task.CompletedTask;
+    }
+
+    public async Task OnRecognitionAsync(int session, RecognitionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (session != _speechSessionId || _conversation is null || _conversation.IsEnded)
+        {
+            return;
+        }
+
+        switch (update.Kind)
+        {
+            case RecognitionUpdateKind.SpeechStarted:
+                CancelSilenceTimer();
+                break;
+
+            case RecognitionUpdateKind.Transcript when update.Transcript.Length > 0:
+                CancelSilenceTimer();
+                _consecutiveFailures.Remove("recognizer");
+                await BargeInOnWordsAsync(update.Transcript);
+                if (update.IsFinal)
+                {
+                    _heard.Append(_heard.Length > 0 ? " " : string.Empty).Append(update.Transcript);
+                }
+
+                if (update.SpeechFinal && _speechOptions.EndOfTurn == "speech_final")
+                {
+                    await EndSpokenTurnAsync();
+                }
+
+                break;
+
+            case RecognitionUpdateKind.UtteranceEnd:
+                await EndSpokenTurnAsync();
+                break;
+
+            case RecognitionUpdateKind.Reconnected:
+                AddTurn(Speaker.Bot, TurnKind.Event, "recognizer-reconnected");
+                CallLog.RecognizerReconnected(_logger, CallId, update.Detail ?? string.Empty);
+                break;
+        }
+    }
+
+    public async Task OnRecognizerFailedAsync(int session, string reason)
+    {
+        if (session != _speechSessionId || _speechSession is null)
+        {
+            return;
+        }
+
+        CallLog.RecognizerFailed(_logger, CallId, reason);
+        AddTurn(Speaker.Bot, TurnKind.Event, "recognizer-failed");
+        await StopRecognitionAsync();
+        if (_conversation is null || _conversation.IsEnded || await CountFailureAsync("recognizer"))
+        {
+            return;
+        }
+
+        // Keypad menus from here on: say so, then ask the current question again.
+        await GuardAsync(async () =>
+        {
+            await PlayPhraseAsync(SpeechUnavailablePhrase);
+            if (_conversation.Expecting is not null && _assets.Flow.States.TryGetValue(_conversation.CurrentState, out var state))
+            {
+                foreach (var key in state.Prompts)
+                {
+                    await PlayPhraseAsync(key);
+                }
+            }
+        });
+    }
+
+    public async Task OnInterpretedAsync(InterpretedUtterance utterance)
+    {
+        ArgumentNullException.ThrowIfNull(utterance);
+        if (utterance.Turn != _turn || _conversation is null || _conversation.IsEnded)
+        {
+            return;   // the caller spoke again, or the call ended: this answer is stale
+        }
+
+        AddTurn(Speaker.Caller, TurnKind.Event, $"understood:{utterance.Interpreter}:{string.Join('+', utterance.Intents)}");
+        if (utterance.Failure is not null)
+        {
+            CallLog.InterpreterFailed(_logger, CallId, utterance.Failure);
+            if (await CountFailureAsync("interpreter"))
+            {
+                return;
+            }
+        }
+        else if (utterance.Interpreter != "rules")
+        {
+            _consecutiveFailures.Remove("interpreter");
+        }
+
+        var conversation = _conversation;
+        await RunAsync(() => conversation.OnUtterance(utterance.Transcript, UtteranceInterpreters.FromMessage(utterance)));
     }
 
     public Task<CallOutcome?> GetOutcomeAsync() => Task.FromResult(_outcome);
@@ -239,6 +368,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
 
     private async Task OnAudioAsync(byte[] audio, int sampleRate)
     {
+        _speechSession?.Feed(audio);   // the recognizer hears everything, prompts and recordings included
         if (_recording is not null)
         {
             var recordingChange = _recordingSpeech!.Process(audio, sampleRate);
@@ -259,9 +389,22 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
         {
             CancelSilenceTimer();   // the caller is talking: not silent
         }
+        else if (change == SpeechChange.Ended && _speechSession is not null)
+        {
+            // The recognizer's end of turn decides (a transcript, or nothing); this only notices the end of the noise.
+            if (!_resumeAfterBargeIn)
+            {
+                await GuardAsync(ListenAsync);
+            }
+        }
+        else if (change == SpeechChange.Ended && _resumeAfterBargeIn && _conversation!.Expecting is null)
+        {
+            await ResumeAfterBargeInAsync();
+        }
         else if (change == SpeechChange.Ended && _pendingPlayback.Count == 0 && _conversation!.Expecting is not null)
         {
             // Speech in a keypad state with nothing to transcribe it: say so and re-prompt (counts as one attempt).
+            _resumeAfterBargeIn = false;
             AddTurn(Speaker.Caller, TurnKind.Event, "speech-not-understood");
             var conversation = _conversation;
             await RunAsync(conversation.OnUnintelligibleSpeech);
@@ -527,6 +670,107 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget
                     CallLog.Failed(_logger, CallId, inner.Message, inner);
                 }
             }
+        }
+    }
+
+    private const string SpeechUnavailablePhrase = "stt_unavailable";
+
+    /// <summary>A spoken turn is over: hand the words to the interpreters, off the grain, and wait for their answer.</summary>
+    private async Task EndSpokenTurnAsync()
+    {
+        var transcript = _heard.ToString().Trim();
+        _heard.Clear();
+        if (transcript.Length == 0 || _conversation is null)
+        {
+            return;
+        }
+
+        AddTurn(Speaker.Caller, TurnKind.Text, transcript);
+        var conversation = _conversation;
+        if (conversation.Expecting is ExpectedInput.Recording or null)
+        {
+            // A name said during the recording is kept as text too; in a state that asks nothing, words only resume it.
+            await RunAsync(() => conversation.OnUtterance(transcript), afterInput: false);
+            await ResumeAfterBargeInAsync();
+            return;
+        }
+
+        _resumeAfterBargeIn = false;
+        var turn = ++_turn;
+        var context = new InterpretationContext(
+            CallId,
+            conversation.CurrentState,
+            conversation.Expecting,
+            _assets.Flow.States.TryGetValue(conversation.CurrentState, out var state) ? state.Options.Where(o => o.Intent is not null).Select(o => o.Intent!.Value).ToArray() : [],
+            new Dictionary<string, string>(conversation.Slots),
+            _assets.Flow.Language);
+        var self = this.AsReference<ICallSpeechTarget>();
+        var interpreters = _interpreters;
+        _ = Task.Run(async () => await self.OnInterpretedAsync(await interpreters.InterpretAsync(turn, transcript, context, CancellationToken.None)));
+    }
+
+    /// <summary>
+    /// The second barge-in signal: words transcribed while the bot speaks (the gateway's detector is the first, and
+    /// the faster). Two words or more, so a transcribed cough or the bot's own echo does not cut it off.
+    /// </summary>
+    private async Task BargeInOnWordsAsync(string transcript)
+    {
+        if (_pendingPlayback.Count == 0 || _sink is null || transcript.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 2)
+        {
+            return;
+        }
+
+        await _sink.FlushAsync();
+        await OnBargeInAsync();
+    }
+
+    /// <summary>After an interruption that answered nothing: move on from a statement, or ask the question again.</summary>
+    private async Task ResumeAfterBargeInAsync()
+    {
+        if (!_resumeAfterBargeIn || _conversation is null || _conversation.IsEnded || _pendingPlayback.Count > 0)
+        {
+            return;
+        }
+
+        _resumeAfterBargeIn = false;
+        var conversation = _conversation;
+        if (conversation.Expecting is ExpectedInput.Choice or ExpectedInput.PhoneNumber && _assets.Flow.States.TryGetValue(conversation.CurrentState, out var state))
+        {
+            await GuardAsync(async () =>
+            {
+                foreach (var key in state.Prompts)
+                {
+                    await PlayPhraseAsync(key);
+                }
+            });
+        }
+        else
+        {
+            await GuardAsync(OnPromptsPlayedAsync);
+        }
+    }
+
+    /// <summary>One more failure of a provider in a row; at the limit, apologise and end the call. Returns true when it ended.</summary>
+    private async Task<bool> CountFailureAsync(string provider)
+    {
+        var failures = _consecutiveFailures[provider] = _consecutiveFailures.GetValueOrDefault(provider) + 1;
+        if (failures < _speechOptions.MaxConsecutiveFailures || _conversation is null)
+        {
+            return false;
+        }
+
+        var conversation = _conversation;
+        await RunAsync(() => conversation.OnFailure("provider-failures"), afterInput: false);
+        return true;
+    }
+
+    private async Task StopRecognitionAsync()
+    {
+        if (_speechSession is { } session)
+        {
+            _speechSession = null;
+            _speechSessionId++;
+            await session.DisposeAsync();
         }
     }
 

@@ -44,4 +44,16 @@ internal static partial class CallLog
 
     [LoggerMessage(1013, LogLevel.Debug, "Call {CallId}: media event {Sequence} ignored (call not started or ended).", EventName = "MediaIgnored")]
     public static partial void MediaIgnored(ILogger logger, Guid callId, long sequence);
+
+    [LoggerMessage(1014, LogLevel.Information, "Call {CallId}: the caller barged in during {State}; the bot stopped talking.", EventName = "BargeIn")]
+    public static partial void BargeIn(ILogger logger, Guid callId, string state);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Call {CallId}: speech recognition failed, switching to the keypad menus: {Reason}", EventName = "RecognizerFailed")]
+    public static partial void RecognizerFailed(ILogger logger, Guid callId, string reason);
+
+    [LoggerMessage(1016, LogLevel.Information, "Call {CallId}: speech recognition reconnected ({Detail}).", EventName = "RecognizerReconnected")]
+    public static partial void RecognizerReconnected(ILogger logger, Guid callId, string detail);
+
+    [LoggerMessage(1017, LogLevel.Warning, "Call {CallId}: the language model failed, the rules answered: {Reason}", EventName = "InterpreterFailed")]
+    public static partial void InterpreterFailed(ILogger logger, Guid callId, string reason);
 }
