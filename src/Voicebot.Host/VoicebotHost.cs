@@ -8,7 +8,6 @@ using Voicebot.Gateway;
 using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
-using Voicebot.Providers.Espeak;
 using Voicebot.Providers.Local;
 
 namespace Voicebot.Host;
@@ -49,7 +48,7 @@ public static class VoicebotHost
         // Order matters: hosted services start in registration order, and the phrase warm-up (added by AddVoicebotGrains)
         // must run after the silo and before Kestrel starts accepting calls.
         builder.Services.AddVoicebotGrains(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddEspeakSpeech(builder.Configuration);
+        builder.Services.AddVoicebotSpeech(builder.Configuration);
         builder.Services.AddLocalTechnicianAvailability(builder.Configuration);
         builder.Services.AddAudioSocketGateway(builder.Configuration);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
 using Voicebot.Testing.Gateway;
 
@@ -194,6 +195,70 @@ public sealed class AudioSocketConnectionHandlerTests
 
         Assert.Equal([.. pcm, .. new byte[160]], played);
         Assert.Equal(42, finished);
+    }
+
+    [Fact]
+    public async Task PlayAsync_StreamedChunksOfOneId_ArriveContiguousPaddedOnlyAtTheEndAndFinishedOnce()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await StartLiveCallAsync(host, ct);
+        var recorded = host.Control.Call(call.CallId);
+        byte[][] chunks = [TestAudio.Pattern(500, 1), TestAudio.Pattern(700, 2), TestAudio.Pattern(90, 3), TestAudio.Pattern(1000, 4), TestAudio.Pattern(250, 5)];
+        byte[] all = [.. chunks.SelectMany(c => c)];   // 2540 bytes: 8 frames, the last one 300 bytes short
+
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            await recorded.Media!.PlayAsync(new PlaybackItem(11, "streamed", chunks[i], 8000, MoreFollows: i < chunks.Length - 1));
+        }
+
+        var frames = await call.Client.ReadUntilAsync(f => !f.IsSilence, ct);
+        var played = new List<byte>(frames[^1].Payload);
+        for (var i = 1; i < 8; i++)
+        {
+            played.AddRange((await call.Client.ReadFrameAsync(ct))!.Payload);
+        }
+
+        var finished = await recorded.PlaybackFinished.Reader.ReadAsync(ct);
+        var after = await ReadFramesAfterAsync(call.Client, TimeSpan.Zero, count: 5, ct);
+
+        Assert.Equal([.. all, .. new byte[8 * 320 - all.Length]], played);
+        Assert.Equal(11, finished);
+        Assert.False(recorded.PlaybackFinished.Reader.TryRead(out _));
+        Assert.All(after, f => Assert.True(f.IsSilence));
+        Assert.Equal(0, ((CallSession)recorded.Media!).PlaybackUnderruns);
+    }
+
+    [Fact]
+    public async Task PlayAsync_StreamedChunkLate_OnePaddedFrameThenSilenceCountedAsUnderrunsAndNoStall()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await StartLiveCallAsync(host, ct);
+        var recorded = host.Control.Call(call.CallId);
+        var session = (CallSession)recorded.Media!;
+        var first = TestAudio.Pattern(500, 1);
+        var second = TestAudio.Pattern(400, 2);
+
+        await session.PlayAsync(new PlaybackItem(12, "streamed", first, 8000, MoreFollows: true));
+        var head = (await call.Client.ReadUntilAsync(f => !f.IsSilence, ct))[^1];
+        var padded = (await call.Client.ReadFrameAsync(ct))!;
+        var waiting = await ReadFramesAfterAsync(call.Client, TimeSpan.Zero, count: 3, ct);
+        await session.PlayAsync(new PlaybackItem(12, "streamed", second, 8000));
+        var resumed = await call.Client.ReadUntilAsync(f => !f.IsSilence, ct);
+        var tail = (await call.Client.ReadFrameAsync(ct))!;
+        var finished = await recorded.PlaybackFinished.Reader.ReadAsync(ct);
+
+        Assert.Equal(first[..320], head.Payload);
+        Assert.Equal([.. first[320..], .. new byte[140]], padded.Payload);
+        Assert.All(waiting, f => Assert.True(f.IsSilence));
+        Assert.Equal(second[..320], resumed[^1].Payload);
+        Assert.Equal([.. second[320..], .. new byte[240]], tail.Payload);
+        Assert.Equal(12, finished);
+        var silentWhileWaiting = waiting.Count + resumed.Count - 1;
+        TestContext.Current.SendDiagnosticMessage($"Late chunk: 1 padded frame and {silentWhileWaiting} silent frames while waiting; underruns {session.PlaybackUnderruns}.");
+        Assert.Equal(1 + silentWhileWaiting, session.PlaybackUnderruns);
+        Assert.True(host.Services.GetRequiredService<OutboundPacer>().StarvedFrames >= session.PlaybackUnderruns);
     }
 
     [Fact]

@@ -16,4 +16,7 @@ internal static partial class PhraseLog
 
     [LoggerMessage(2004, LogLevel.Error, "Phrase cache warm-up failed: {Reason}", EventName = "PhraseCacheWarmUpFailed")]
     public static partial void WarmUpFailed(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Phrase voice {Engine} is unavailable; rendering phrases with {Fallback} until the next start: {Reason}", EventName = "PhraseVoiceFallback")]
+    public static partial void FallingBack(ILogger logger, string engine, string fallback, string reason);
 }

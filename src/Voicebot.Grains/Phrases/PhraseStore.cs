@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Voicebot.Abstractions;
 using Voicebot.Abstractions.Audio;
 using Voicebot.Abstractions.Phrases;
 using Voicebot.Abstractions.Speech;
@@ -23,6 +24,8 @@ public sealed class PhraseStore
 
     private readonly ConversationAssets _assets;
     private readonly ISpeechSynthesizer _synthesizer;
+    private readonly ISpeechSynthesizer? _fallback;
+    private volatile bool _primaryDown;
     private readonly IChunkResampler _resampler;
     private readonly PhraseCacheOptions _options;
     private readonly ILogger<PhraseStore> _logger;
@@ -34,12 +37,14 @@ public sealed class PhraseStore
         IChunkResampler resampler,
         IOptions<PhraseCacheOptions> options,
         ContentPaths paths,
-        ILogger<PhraseStore> logger)
+        ILogger<PhraseStore> logger,
+        PhraseFallbackVoice? fallback = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(paths);
         _assets = assets;
         _synthesizer = synthesizer;
+        _fallback = fallback?.Synthesizer is { } voice && voice.Voice != synthesizer.Voice ? voice : null;
         _resampler = resampler;
         _options = options.Value;
         _logger = logger;
@@ -118,10 +123,11 @@ public sealed class PhraseStore
         return all;
     }
 
-    /// <summary>The file that holds (or will hold) this phrase.</summary>
-    public string CachePath(string key, string text, int sampleRate)
+    /// <summary>The file that holds (or will hold) this phrase in the configured voice.</summary>
+    public string CachePath(string key, string text, int sampleRate) => CachePath(_synthesizer.Voice, key, text, sampleRate);
+
+    private string CachePath(SpeechVoice voice, string key, string text, int sampleRate)
     {
-        var voice = _synthesizer.Voice;
         var identity = $"{voice.Engine}\n{voice.Name}\n{voice.SampleRate}\n{voice.Settings}\n{sampleRate}\n{text}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
         return Path.Combine(CacheDirectory, sampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{key}-{hash}.pcm");
@@ -129,33 +135,72 @@ public sealed class PhraseStore
 
     private async Task<PhraseAudio> LoadOrRenderAsync(string key, string text, int sampleRate, bool force, CancellationToken cancellationToken = default)
     {
-        var path = CachePath(key, text, sampleRate);
-        if (!force && File.Exists(path))
+        if (!force && await TryLoadAsync(CachePath(key, text, sampleRate), cancellationToken) is { } cached)
         {
-            var cached = await File.ReadAllBytesAsync(path, cancellationToken);
-            if (cached.Length > 0 && cached.Length % 2 == 0)
-            {
-                return new PhraseAudio(key, text, cached, sampleRate);
-            }
-
-            PhraseLog.CorruptCacheFile(_logger, path);
+            return new PhraseAudio(key, text, cached, sampleRate);
         }
 
-        var pcm = await RenderAsync(text, sampleRate, cancellationToken);
+        if (_fallback is null)
+        {
+            return new PhraseAudio(key, text, await RenderToDiskAsync(_synthesizer, key, text, sampleRate, cancellationToken), sampleRate);
+        }
+
+        if (!_primaryDown)
+        {
+            try
+            {
+                return new PhraseAudio(key, text, await RenderToDiskAsync(_synthesizer, key, text, sampleRate, cancellationToken), sampleRate);
+            }
+            catch (Exception ex) when (ex is ProviderUnavailableException or SpeechSynthesisException or HttpRequestException)
+            {
+                // The cloud voice is down: speak with the embedded one (cached under its own voice, so the cloud
+                // voice is tried again at the next start and replaces it).
+                _primaryDown = true;
+                PhraseLog.FallingBack(_logger, _synthesizer.Voice.Engine, _fallback.Voice.Engine, ex.Message);
+            }
+        }
+
+        var fallbackPath = CachePath(_fallback.Voice, key, text, sampleRate);
+        return !force && await TryLoadAsync(fallbackPath, cancellationToken) is { } fallbackCached
+            ? new PhraseAudio(key, text, fallbackCached, sampleRate)
+            : new PhraseAudio(key, text, await RenderToDiskAsync(_fallback, key, text, sampleRate, cancellationToken), sampleRate);
+    }
+
+    private async Task<byte[]?> TryLoadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var cached = await File.ReadAllBytesAsync(path, cancellationToken);
+        if (cached.Length > 0 && cached.Length % 2 == 0)
+        {
+            return cached;
+        }
+
+        PhraseLog.CorruptCacheFile(_logger, path);
+        return null;
+    }
+
+    private async Task<byte[]> RenderToDiskAsync(ISpeechSynthesizer synthesizer, string key, string text, int sampleRate, CancellationToken cancellationToken)
+    {
+        var pcm = await RenderAsync(synthesizer, text, sampleRate, cancellationToken);
+        var path = CachePath(synthesizer.Voice, key, text, sampleRate);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         await File.WriteAllBytesAsync(temporary, pcm, cancellationToken);
         File.Move(temporary, path, overwrite: true);   // atomic: a reader never sees half a phrase
         PhraseLog.Rendered(_logger, key, sampleRate, pcm.Length / 2 * 1000 / sampleRate);
-        return new PhraseAudio(key, text, pcm, sampleRate);
+        return pcm;
     }
 
-    private async Task<byte[]> RenderAsync(string text, int sampleRate, CancellationToken cancellationToken)
+    private async Task<byte[]> RenderAsync(ISpeechSynthesizer synthesizer, string text, int sampleRate, CancellationToken cancellationToken)
     {
         using var output = new MemoryStream();
         ResamplerState? state = null;
         var sourceRate = 0;
-        await foreach (var chunk in _synthesizer.SynthesizeAsync(text, cancellationToken))
+        await foreach (var chunk in synthesizer.SynthesizeAsync(text, cancellationToken))
         {
             sourceRate = chunk.SampleRate;
             if (chunk.SampleRate == sampleRate)

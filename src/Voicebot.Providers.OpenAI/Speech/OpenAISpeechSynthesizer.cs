@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -211,9 +212,9 @@ public sealed class OpenAISpeechSynthesizer : ISpeechSynthesizer
     }
 
     private sealed record SpeechRequest(
-        [property: System.Text.Json.Serialization.JsonPropertyName("model")] string Model,
-        [property: System.Text.Json.Serialization.JsonPropertyName("input")] string Input,
-        [property: System.Text.Json.Serialization.JsonPropertyName("voice")] string Voice,
-        [property: System.Text.Json.Serialization.JsonPropertyName("response_format")] string ResponseFormat,
-        [property: System.Text.Json.Serialization.JsonPropertyName("speed")] double Speed);
+        [property: JsonPropertyName("model")] string Model,
+        [property: JsonPropertyName("input")] string Input,
+        [property: JsonPropertyName("voice")] string Voice,
+        [property: JsonPropertyName("response_format")] string ResponseFormat,
+        [property: JsonPropertyName("speed")] double Speed);
 }

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
@@ -85,6 +86,162 @@ public sealed class OutboundPacerTests
         var finished = _control.Call(_callId).PlaybackFinished.Reader;
         Assert.Equal(1, await finished.ReadAsync(TestContext.Current.CancellationToken));
         Assert.Equal(2, await finished.ReadAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Tick_StreamedChunksOfOneId_WrittenBackToBackPaddedOnlyAtTheEndAndFinishedOnce()
+    {
+        var (pacer, session, pipe) = Create();
+        byte[][] chunks = [TestAudio.Pattern(500, seed: 1), TestAudio.Pattern(700, seed: 2), TestAudio.Pattern(30, seed: 3), TestAudio.Pattern(250, seed: 4)];
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            await session.PlayAsync(new PlaybackItem(9, "streamed", chunks[i], 8000, MoreFollows: i < chunks.Length - 1));
+        }
+
+        for (var i = 0; i < 6; i++)
+        {
+            pacer.Tick();
+        }
+
+        var frames = ReadFrames(pipe.Reader);
+        byte[] all = [.. chunks.SelectMany(c => c)];   // 1480 bytes: 4 full frames and 200 bytes
+        Assert.Equal([.. all, .. new byte[5 * 320 - all.Length]], frames.Take(5).SelectMany(f => f.Payload).ToArray());
+        Assert.All(frames[5].Payload, b => Assert.Equal(0, b));
+        var finished = _control.Call(_callId).PlaybackFinished.Reader;
+        Assert.Equal(9, await finished.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.False(finished.TryRead(out _));
+        Assert.Equal(0, session.PlaybackUnderruns);
+        Assert.Equal(0, pacer.StarvedFrames);
+    }
+
+    [Fact]
+    public async Task Tick_FinishedReportedOnlyAfterFinalChunkIsWritten()
+    {
+        var (pacer, session, _) = Create();
+        var finished = _control.Call(_callId).PlaybackFinished.Reader;
+        await session.PlayAsync(new PlaybackItem(4, "streamed", TestAudio.Pattern(320), 8000, MoreFollows: true));
+
+        pacer.Tick();
+        var afterFirstChunk = finished.TryRead(out _);
+        await session.PlayAsync(new PlaybackItem(4, "streamed", TestAudio.Pattern(320, seed: 2), 8000));
+        pacer.Tick();
+
+        Assert.False(afterFirstChunk);
+        Assert.Equal(4, await finished.ReadAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Tick_NextChunkLate_PartialFramePaddedCountedAsUnderrunAndTheClockKeepsGoing()
+    {
+        var (pacer, session, pipe) = Create();
+        var first = TestAudio.Pattern(500, seed: 1);
+        var second = TestAudio.Pattern(400, seed: 2);
+        await session.PlayAsync(new PlaybackItem(3, "streamed", first, 8000, MoreFollows: true));
+
+        pacer.Tick();
+        pacer.Tick();
+        var beforeLateChunk = ReadFrames(pipe.Reader);
+        await session.PlayAsync(new PlaybackItem(3, "streamed", second, 8000));
+        pacer.Tick();
+        pacer.Tick();
+        var afterLateChunk = ReadFrames(pipe.Reader);
+
+        Assert.Equal(first[..320], beforeLateChunk[0].Payload);
+        Assert.Equal([.. first[320..], .. new byte[140]], beforeLateChunk[1].Payload);
+        Assert.Equal(second[..320], afterLateChunk[0].Payload);
+        Assert.Equal([.. second[320..], .. new byte[240]], afterLateChunk[1].Payload);
+        Assert.Equal(1, session.PlaybackUnderruns);
+        Assert.Equal(1, pacer.StarvedFrames);
+        Assert.Equal(3, await _control.Call(_callId).PlaybackFinished.Reader.ReadAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Tick_StreamWaitingForNextChunk_EachSilentFrameIsAnUnderrunAndStreamStillPlaying()
+    {
+        var (pacer, session, pipe) = Create();
+        await session.PlayAsync(new PlaybackItem(3, "streamed", TestAudio.Pattern(320), 8000, MoreFollows: true));
+
+        pacer.Tick();
+        pacer.Tick();
+        pacer.Tick();
+
+        var frames = ReadFrames(pipe.Reader);
+        Assert.Equal(3, frames.Count);
+        Assert.All(frames.Skip(1), f => Assert.All(f.Payload, b => Assert.Equal(0, b)));
+        Assert.Equal(2, session.PlaybackUnderruns);
+        Assert.True(session.IsPlaying);
+    }
+
+    [Fact]
+    public async Task Tick_StreamAbandonedForAnotherId_NewItemStartsOnAFrameBoundaryAndOldIdIsNotReported()
+    {
+        var (pacer, session, pipe) = Create();
+        var first = TestAudio.Pattern(400, seed: 1);
+        var other = TestAudio.Pattern(320, seed: 5);
+        await session.PlayAsync(new PlaybackItem(1, "abandoned", first, 8000, MoreFollows: true));
+        await session.PlayAsync(new PlaybackItem(2, "other", other, 8000));
+
+        pacer.Tick();
+        pacer.Tick();
+        pacer.Tick();
+
+        var frames = ReadFrames(pipe.Reader);
+        Assert.Equal([.. first[320..], .. new byte[240]], frames[1].Payload);
+        Assert.Equal(other, frames[2].Payload);
+        var finished = _control.Call(_callId).PlaybackFinished.Reader;
+        Assert.Equal(2, await finished.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.False(finished.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task FlushAsync_MidStream_LaterChunksOfThatIdAreDroppedAndTheNextIdPlays()
+    {
+        var (pacer, session, pipe) = Create();
+        await session.PlayAsync(new PlaybackItem(6, "streamed", TestAudio.Pattern(640), 8000, MoreFollows: true));
+        pacer.Tick();
+
+        await session.FlushAsync();
+        await session.PlayAsync(new PlaybackItem(6, "streamed", TestAudio.Pattern(640, seed: 2), 8000, MoreFollows: true));
+        await session.PlayAsync(new PlaybackItem(6, "streamed", TestAudio.Pattern(640, seed: 3), 8000));
+        await session.PlayAsync(new PlaybackItem(7, "next", TestAudio.Pattern(320, seed: 4), 8000));
+        pacer.Tick();
+        pacer.Tick();
+
+        var frames = ReadFrames(pipe.Reader);
+        Assert.Equal(TestAudio.Pattern(320, seed: 4), frames[1].Payload);
+        Assert.All(frames[2].Payload, b => Assert.Equal(0, b));
+        Assert.Equal(7, await _control.Call(_callId).PlaybackFinished.Reader.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.False(session.IsPlaying);
+    }
+
+    [Fact]
+    public async Task Tick_StreamedPlaybackWithBargeInEnabled_AllocatesNothingPerFrame()
+    {
+        var (pacer, session, pipe) = Create(bargeIn: new BargeInOptions());
+        for (var i = 0; i < 400; i++)
+        {
+            await session.PlayAsync(new PlaybackItem(1, "streamed", TestAudio.Pattern(250, seed: i), 8000, MoreFollows: true));
+        }
+
+        var inbound = TestAudio.Tone(TimeSpan.FromMilliseconds(20), 440, -40);
+        for (var i = 0; i < 50; i++)
+        {
+            pacer.Tick();
+            session.OnInboundAudio(i, inbound);
+        }
+
+        DrainPipe(pipe.Reader);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 50; i++)
+        {
+            pacer.Tick();
+            session.OnInboundAudio(50 + i, inbound);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, pacer.StarvedFrames);
     }
 
     [Fact]
@@ -211,13 +368,21 @@ public sealed class OutboundPacerTests
         Assert.Equal(0, pacer.SessionCount);
     }
 
-    private (OutboundPacer Pacer, CallSession Session, Pipe Pipe) Create(int sampleRate = 8000, Pipe? pipe = null)
+    private (OutboundPacer Pacer, CallSession Session, Pipe Pipe) Create(int sampleRate = 8000, Pipe? pipe = null, BargeInOptions? bargeIn = null)
     {
         pipe ??= new Pipe(new PipeOptions(useSynchronizationContext: false));
-        var session = new CallSession(_callId, sampleRate, pipe.Writer, input: null, _control, NullLogger.Instance);
+        var session = new CallSession(_callId, sampleRate, pipe.Writer, input: null, _control, NullLogger.Instance, bargeIn: bargeIn);
         var pacer = new OutboundPacer(_time, NullLogger<OutboundPacer>.Instance);
         pacer.Add(session);
         return (pacer, session, pipe);
+    }
+
+    private static void DrainPipe(PipeReader reader)
+    {
+        if (reader.TryRead(out var result))
+        {
+            reader.AdvanceTo(result.Buffer.End);
+        }
     }
 
     private static List<ReceivedFrame> ReadFrames(PipeReader reader)

@@ -108,7 +108,24 @@ public sealed class PhraseStoreTests : IDisposable
         await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetAsync("no_such_phrase", 8000));
     }
 
-    private PhraseStore CreateStore(ISpeechSynthesizer synthesizer)
+    [Fact]
+    public async Task GetAsync_CloudVoiceDown_RendersWithTheFallbackAndStopsAskingTheCloud()
+    {
+        var cloud = new FailingSynthesizer();
+        var espeak = new ToneSpeechSynthesizer();
+        var store = CreateStore(cloud, new PhraseFallbackVoice(espeak));
+
+        var welcome = await store.GetAsync("welcome", 8000);
+        var goodbye = await store.GetAsync("goodbye_resolved", 8000);
+
+        Assert.Equal(ToneSpeechSynthesizer.Render(welcome.Text, 8000).Length, welcome.Pcm.Length, 800);
+        Assert.NotEmpty(goodbye.Pcm);
+        Assert.Equal(1, cloud.Calls);
+        Assert.Equal(2, espeak.Calls);
+        Assert.False(File.Exists(store.CachePath("welcome", welcome.Text, 8000)), "nothing is cached under the cloud voice's name");
+    }
+
+    private PhraseStore CreateStore(ISpeechSynthesizer synthesizer, PhraseFallbackVoice? fallback = null)
     {
         var phrases = PhraseCatalog.Load(Path.Combine(RepositoryPaths.Assets, "phrases"), "fr");
         var flow = FlowLoader.Load(Path.Combine(RepositoryPaths.Assets, "flows"), "sav", phrases);
@@ -118,7 +135,27 @@ public sealed class PhraseStoreTests : IDisposable
             new LocalChunkResampler(),
             Options.Create(new PhraseCacheOptions { Directory = _directory }),
             new ContentPaths(_directory),
-            NullLogger<PhraseStore>.Instance);
+            NullLogger<PhraseStore>.Instance,
+            fallback);
+    }
+
+    private sealed class FailingSynthesizer : ISpeechSynthesizer
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public SpeechVoice Voice { get; } = new("cloud", "nova", 24000, "v1");
+
+        public async IAsyncEnumerable<SynthesizedAudio> SynthesizeAsync(string text, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            await Task.Yield();
+            throw new Abstractions.ProviderUnavailableException("cloud", Abstractions.ProviderFailure.HttpStatus, "HTTP 500");
+#pragma warning disable CS0162 // an iterator needs a yield
+            yield break;
+#pragma warning restore CS0162
+        }
     }
 
     /// <summary>A second of digital silence, then a tone: the shape of a synthesizer's output.</summary>

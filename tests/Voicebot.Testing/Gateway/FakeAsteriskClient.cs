@@ -21,6 +21,8 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiving;
+    private readonly List<long> _pumpSentAt = [];
+    private readonly Queue<byte[]> _recentAudio = new();
     private Task _pump = Task.CompletedTask;
     private CancellationTokenSource? _pumpStop;
 
@@ -39,6 +41,24 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
 
     /// <summary>Set if the gateway sent bytes that are not a valid AudioSocket message.</summary>
     public Exception? ReceiveError { get; private set; }
+
+    /// <summary>
+    /// What the audio pump sends: called once per tick with the pump's frame index (from 0); an empty result sends a
+    /// silent frame. May be set while the pump runs; <see langword="null"/> sends silence.
+    /// </summary>
+    public Func<long, ReadOnlyMemory<byte>>? AudioSource { get; set; }
+
+    /// <summary>Frames the audio pump has written so far.</summary>
+    public long PumpFramesSent
+    {
+        get
+        {
+            lock (_pumpSentAt)
+            {
+                return _pumpSentAt.Count;
+            }
+        }
+    }
 
     public static async Task<FakeAsteriskClient> ConnectAsync(int port, CancellationToken cancellationToken = default)
     {
@@ -82,20 +102,28 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one audio frame of <paramref name="kind"/> every 20 ms until <see cref="StopAudioPumpAsync"/>, like a live call.</summary>
+    /// <summary>
+    /// Sends one audio frame of <paramref name="kind"/> every 20 ms until <see cref="StopAudioPumpAsync"/>, like a live
+    /// call: silence, or what <see cref="AudioSource"/> returns.
+    /// </summary>
     public void StartAudioPump(AudioSocketKind kind = AudioSocketKind.Audio)
     {
         _pumpStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var token = _pumpStop.Token;
-        var frame = new byte[AudioSocketKinds.FrameBytes(kind.SampleRate())];
+        var silence = new byte[AudioSocketKinds.FrameBytes(kind.SampleRate())];
         _pump = Task.Run(async () =>
         {
             using var timer = new PeriodicTimer(AudioSocketKinds.FrameDuration);
             try
             {
-                while (await timer.WaitForNextTickAsync(token))
+                for (long index = 0; await timer.WaitForNextTickAsync(token); index++)
                 {
-                    await SendAudioAsync(frame, kind, token);
+                    var frame = AudioSource?.Invoke(index) ?? default;
+                    await SendAudioAsync(frame.IsEmpty ? silence : frame, kind, token);
+                    lock (_pumpSentAt)
+                    {
+                        _pumpSentAt.Add(Stopwatch.GetTimestamp());
+                    }
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
@@ -113,6 +141,28 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
         }
 
         await _pump;
+    }
+
+    /// <summary>When pump frame <paramref name="index"/> had been written to the socket (Stopwatch ticks).</summary>
+    public long PumpFrameSentAt(long index)
+    {
+        lock (_pumpSentAt)
+        {
+            return _pumpSentAt[(int)index];
+        }
+    }
+
+    /// <summary>
+    /// The payload of the audio frame received <paramref name="framesAgo"/> audio frames before the latest one (0: the
+    /// latest), or <see langword="null"/> before that many have arrived. Up to 50 frames back: enough to play an echo.
+    /// </summary>
+    public byte[]? ReceivedAudio(int framesAgo)
+    {
+        lock (_recentAudio)
+        {
+            var index = _recentAudio.Count - 1 - framesAgo;
+            return index >= 0 ? _recentAudio.ElementAt(index) : null;
+        }
     }
 
     /// <summary>The next frame from the gateway, or <see langword="null"/> once the connection has closed.</summary>
@@ -208,7 +258,20 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
                 {
                     while (AudioSocketFrameReader.TryRead(ref buffer, ushort.MaxValue, out var frame))
                     {
-                        _frames.Writer.TryWrite(new ReceivedFrame(frame.Kind, frame.Payload.ToArray(), Stopwatch.GetTimestamp()));
+                        var received = new ReceivedFrame(frame.Kind, frame.Payload.ToArray(), Stopwatch.GetTimestamp());
+                        if (received.Kind != AudioSocketKind.Hangup)
+                        {
+                            lock (_recentAudio)
+                            {
+                                _recentAudio.Enqueue(received.Payload);
+                                if (_recentAudio.Count > 51)
+                                {
+                                    _recentAudio.Dequeue();
+                                }
+                            }
+                        }
+
+                        _frames.Writer.TryWrite(received);
                     }
 
                     if (result.IsCompleted)

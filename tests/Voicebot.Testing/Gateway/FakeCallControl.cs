@@ -52,6 +52,12 @@ public sealed class FakeCallControl : ICallControl
         return Task.CompletedTask;
     }
 
+    public Task BargeInAsync(Guid callId, CancellationToken cancellationToken = default)
+    {
+        Call(callId).RecordBargeIn();
+        return Task.CompletedTask;
+    }
+
     public Task EndCallAsync(Guid callId, HangupReason? reason, CancellationToken cancellationToken = default)
     {
         Call(callId).Ended.TrySetResult(reason);
@@ -66,6 +72,8 @@ public sealed class FakeCallControl : ICallControl
     /// <summary>One call as the fake control plane saw it.</summary>
     public sealed class RecordedCall(Guid callId)
     {
+        private int _bargeInCount;
+
         public Guid CallId { get; } = callId;
 
         public CallStart? Start { get; internal set; }
@@ -80,8 +88,20 @@ public sealed class FakeCallControl : ICallControl
 
         public Channel<int> PlaybackFinished { get; } = Channel.CreateUnbounded<int>();
 
+        /// <summary>Completes at the first barge-in the gateway reports.</summary>
+        public TaskCompletionSource BargedIn { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Barge-ins the gateway reported.</summary>
+        public int BargeInCount => Volatile.Read(ref _bargeInCount);
+
         /// <summary>The reason given to <see cref="EndCallAsync"/> (null: the bot hung up).</summary>
         public TaskCompletionSource<HangupReason?> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        internal void RecordBargeIn()
+        {
+            Interlocked.Increment(ref _bargeInCount);
+            BargedIn.TrySetResult();
+        }
 
         public async Task<InboundMedia> ReadInboundAsync(CancellationToken cancellationToken = default) =>
             await Inbound.Reader.ReadAsync(cancellationToken);
