@@ -118,7 +118,8 @@ public sealed class PhraseStoreTests : IDisposable
         var welcome = await store.GetAsync("welcome", 8000);
         var goodbye = await store.GetAsync("goodbye_resolved", 8000);
 
-        Assert.Equal(ToneSpeechSynthesizer.Render(welcome.Text, 8000).Length, welcome.Pcm.Length, 800);
+        var toneBytes = ToneSpeechSynthesizer.Render(welcome.Text, 8000).Length;
+        Assert.InRange(welcome.Pcm.Length, toneBytes - 200, toneBytes + 1200);
         Assert.NotEmpty(goodbye.Pcm);
         Assert.Equal(1, cloud.Calls);
         Assert.Equal(2, espeak.Calls);
