@@ -11,6 +11,8 @@ namespace Voicebot.Testing.Emulators.Deepgram;
 internal sealed class DeepgramListenConnection
 {
     private const int WindowMs = 10;
+
+    private int _sessionBursts;
     private const int MinSpeechMs = 150;
     private const int MinSilenceMs = 300;
 
@@ -285,7 +287,8 @@ internal sealed class DeepgramListenConnection
             _burst.UtteranceEndSent = true;   // speech resumed before the gap was long enough
         }
 
-        var index = _emulator.NextBurst();
+        var globalIndex = _emulator.NextBurst();
+        var index = _emulator.ScriptPerSession ? ++_sessionBursts : globalIndex;
         var script = _emulator.Script;
         _burst = new Burst(index <= script.Count ? script[index - 1] : string.Empty, AudioSeconds - (MinSpeechMs / 1000.0)) { SpeechMs = _loudMs };
         _speaking = true;

@@ -49,6 +49,12 @@ public sealed class DeepgramListenEmulator : IAsyncDisposable
     /// <summary>Line N is the transcript of the Nth speech burst; bursts beyond the script get an empty transcript.</summary>
     public IReadOnlyList<string> Script { get; init; } = [];
 
+    /// <summary>
+    /// When true, each session plays the script from its first line (one script per caller, for concurrent calls);
+    /// when false (default), bursts are counted across sessions, so a reconnected session carries on the script.
+    /// </summary>
+    public bool ScriptPerSession { get; init; }
+
     /// <summary>Send <c>SpeechStarted</c> when a burst starts. Default true.</summary>
     public bool SendSpeechStarted { get; set; } = true;
 
