@@ -383,6 +383,11 @@ public sealed class CallConversation
             actions.Add(new SayPhrases(readBack));
         }
 
+        if (state.ReadBackSpoken)
+        {
+            actions.Add(new SayText(FrenchPhoneNumbers.ToSpokenPairs(phone), "phone_read_back"));
+        }
+
         Enter(state.Next!, actions);
         return actions;
     }

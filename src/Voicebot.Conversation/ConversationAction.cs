@@ -34,6 +34,11 @@ public sealed record SayPhrases(IReadOnlyList<string> PhraseKeys) : Conversation
     }
 }
 
+/// <summary>Synthesize this text now (it is not a fixed phrase) and queue it after anything already queued.</summary>
+/// <param name="Text">What to say.</param>
+/// <param name="Label">A short name for logs and the history, e.g. <c>phone_read_back</c>.</param>
+public sealed record SayText(string Text, string Label) : ConversationAction;
+
 /// <summary>Once the queued phrases have played, record the caller into <paramref name="Slot"/> until they press #, stop speaking for <paramref name="EndSilence"/>, or <paramref name="MaxDuration"/> passes.</summary>
 public sealed record StartRecording(string Slot, TimeSpan MaxDuration, TimeSpan EndSilence) : ConversationAction;
 

@@ -43,6 +43,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(new ContentPaths(contentRoot));
         services.TryAddSingleton(sp => new ConversationAssets(sp.GetRequiredService<IOptions<CallOptions>>(), sp.GetRequiredService<ContentPaths>()));
         services.TryAddSingleton<PhraseStore>();
+        services.TryAddSingleton<SpokenTextCache>();
         services.TryAddSingleton<IChunkResampler, LocalChunkResampler>();
         services.TryAddSingleton(sp => new CallClock(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;

@@ -31,12 +31,14 @@ public class VoicebotClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Calls:AssetsDirectory"] = RepositoryPaths.Assets,
             ["Calls:ClipDirectory"] = Path.Combine(DataDirectory, "clips"),
             ["PhraseCache:Directory"] = Path.Combine(DataDirectory, "phrase-cache"),
-        }).Build();
+        };
+        ConfigureSettings(settings);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
@@ -54,6 +56,11 @@ public class VoicebotClusterFixture : IAsyncLifetime
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>Configuration overrides for a derived fixture (e.g. another flow).</summary>
+    protected virtual void ConfigureSettings(IDictionary<string, string?> settings)
+    {
     }
 
     /// <summary>Extra registrations for a derived fixture (e.g. a recognizer for speech mode).</summary>

@@ -134,7 +134,7 @@ internal sealed class FlowParser(PhraseCatalog phrases)
         {
             "none" => (FlowStateKind.None, new[] { "next" }),
             "choice" => (FlowStateKind.Choice, ["options", "slot", "retryPrompts", "silenceRepromptSeconds", "silenceGiveUpSeconds"]),
-            "phone" => (FlowStateKind.Phone, ["slot", "next", "retryPrompts", "confirmPrompts", "readBackDigits", "silenceRepromptSeconds", "silenceGiveUpSeconds"]),
+            "phone" => (FlowStateKind.Phone, ["slot", "next", "retryPrompts", "confirmPrompts", "readBackDigits", "readBackSpoken", "silenceRepromptSeconds", "silenceGiveUpSeconds"]),
             "recording" => (FlowStateKind.Recording, ["slot", "next", "retryPrompts", "maxSeconds", "endSilenceSeconds"]),
             "check" => (FlowStateKind.Check, ["check", "slot", "onTrue", "onFalse"]),
             "end" => (FlowStateKind.End, ["outcome", "reason"]),
@@ -275,7 +275,23 @@ internal sealed class FlowParser(PhraseCatalog phrases)
             }
         }
 
-        return state with { ConfirmPrompts = PhraseList(element, "confirmPrompts", state.Name), ReadBackDigits = readBack };
+        var spoken = false;
+        if (element.TryGetProperty("readBackSpoken", out var spokenElement))
+        {
+            if (spokenElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw Error(state.Name, "'readBackSpoken' must be true or false.");
+            }
+
+            spoken = spokenElement.GetBoolean();
+        }
+
+        if (spoken && readBack)
+        {
+            throw Error(state.Name, "'readBackDigits' and 'readBackSpoken' are exclusive: choose one way to read the number back.");
+        }
+
+        return state with { ConfirmPrompts = PhraseList(element, "confirmPrompts", state.Name), ReadBackDigits = readBack, ReadBackSpoken = spoken };
     }
 
     private FlowState ParseRecording(FlowState state, JsonElement element)

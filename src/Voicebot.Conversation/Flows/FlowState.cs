@@ -38,6 +38,12 @@ public sealed record FlowState
     /// <summary>Whether a <see cref="FlowStateKind.Phone"/> state reads the number back digit by digit (<c>digit_0</c>…<c>digit_9</c>).</summary>
     public bool ReadBackDigits { get; init; }
 
+    /// <summary>
+    /// Whether a <see cref="FlowStateKind.Phone"/> state reads the number back as French speaks it, in pairs
+    /// ("zéro six, douze, trente-quatre…"): synthesized text, not cached phrases. Natural with a cloud voice.
+    /// </summary>
+    public bool ReadBackSpoken { get; init; }
+
     /// <summary>The external check a <see cref="FlowStateKind.Check"/> state runs (e.g. <c>technician</c>).</summary>
     public string? Check { get; init; }
 

@@ -310,4 +310,34 @@ public static class FrenchNumberWords
 
         return true;
     }
+
+    private static readonly string[] SpokenUnits =
+    [
+        "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
+        "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf",
+    ];
+
+    private static readonly string[] SpokenTens = ["", "", "vingt", "trente", "quarante", "cinquante", "soixante", "soixante", "quatre-vingt", "quatre-vingt"];
+
+    /// <summary>A number from 0 to 99 in words, as France says it ("soixante et onze", "quatre-vingts", "quatre-vingt-dix-neuf").</summary>
+    public static string ToWords(int value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 99);
+        if (value < 20)
+        {
+            return SpokenUnits[value];
+        }
+
+        var ten = value / 10;
+        var rest = ten is 7 or 9 ? value - ((ten - 1) * 10) : value % 10;   // 70–79 and 90–99 count on from 10
+        var tens = SpokenTens[ten];
+        return rest switch
+        {
+            0 when ten == 8 => "quatre-vingts",
+            0 => tens,
+            1 or 11 when ten is < 8 => tens + " et " + SpokenUnits[rest],
+            _ => tens + "-" + SpokenUnits[rest],
+        };
+    }
 }

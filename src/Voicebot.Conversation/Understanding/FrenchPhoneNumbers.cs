@@ -103,4 +103,28 @@ public static class FrenchPhoneNumbers
         // 33 then 9 digits, or 330 then 9 digits.
         return digits.Length < 12 && (digits.StartsWith("33", StringComparison.Ordinal) || digits == "3");
     }
+
+    /// <summary>
+    /// A French number as it is read aloud, in pairs: "06 12 34 56 78" → "zéro six, douze, trente-quatre,
+    /// cinquante-six, soixante-dix-huit". A pair starting with 0 is said digit by digit ("zéro six", "zéro zéro").
+    /// </summary>
+    public static string ToSpokenPairs(string digits)
+    {
+        ArgumentNullException.ThrowIfNull(digits);
+        var pairs = new List<string>();
+        for (var i = 0; i < digits.Length; i += 2)
+        {
+            var pair = digits.Substring(i, Math.Min(2, digits.Length - i));
+            if (!pair.All(char.IsAsciiDigit))
+            {
+                throw new ArgumentException($"'{digits}' is not a string of digits.", nameof(digits));
+            }
+
+            pairs.Add(pair.Length == 1 || pair[0] == '0'
+                ? string.Join(' ', pair.Select(d => FrenchNumberWords.ToWords(d - '0')))
+                : FrenchNumberWords.ToWords(int.Parse(pair, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return string.Join(", ", pairs);
+    }
 }

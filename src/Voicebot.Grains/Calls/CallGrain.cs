@@ -5,13 +5,16 @@ using Orleans.Placement;
 using Orleans.Streams;
 using Voicebot.Abstractions;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Audio;
 using Voicebot.Abstractions.Phrases;
 using Voicebot.Abstractions.Speech;
 using Voicebot.Abstractions.Technicians;
 using Voicebot.Audio;
 using Voicebot.Conversation;
 using Voicebot.Conversation.Understanding;
+using Voicebot.Grains.Audio;
 using Voicebot.Grains.Conversation;
+using Voicebot.Grains.Phrases;
 
 namespace Voicebot.Grains.Calls;
 
@@ -51,6 +54,11 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     private int _silentRecordings;
 
     private readonly SpeechOptions _speechOptions;
+    private readonly ISpeechSynthesizer _synthesizer;
+    private readonly ISpeechSynthesizer? _fallbackSynthesizer;
+    private readonly IChunkResampler _resampler;
+    private readonly SpokenTextCache _spokenCache;
+    private CancellationTokenSource? _speakingCts;
     private readonly ISpeechRecognizer? _recognizer;
     private readonly UtteranceInterpreters _interpreters;
     private readonly System.Text.StringBuilder _heard = new();
@@ -74,9 +82,17 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         ContentPaths paths,
         IOptions<SpeechOptions> speechOptions,
         UtteranceInterpreters interpreters,
+        ISpeechSynthesizer synthesizer,
+        IChunkResampler resampler,
+        SpokenTextCache spokenCache,
         ILogger<CallGrain> logger,
-        ISpeechRecognizer? recognizer = null)
+        ISpeechRecognizer? recognizer = null,
+        PhraseFallbackVoice? fallbackVoice = null)
     {
+        _synthesizer = synthesizer;
+        _fallbackSynthesizer = fallbackVoice?.Synthesizer;
+        _resampler = resampler;
+        _spokenCache = spokenCache;
         ArgumentNullException.ThrowIfNull(speechOptions);
         _speechOptions = speechOptions.Value;
         _recognizer = recognizer;
@@ -145,6 +161,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     public async Task HangUpAsync(HangupReason reason)
     {
         CallLog.GatewayHangup(_logger, CallId, reason);
+        _speakingCts?.Cancel();
         _lineClosed = true;
         _sink = null;
         _pendingPlayback.Clear();
@@ -177,6 +194,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         }
 
         _pendingPlayback.Clear();
+        _speakingCts?.Cancel();   // stop synthesizing what nobody will hear
         _resumeAfterBargeIn = true;
         CancelSilenceTimer();
         AddTurn(Speaker.Caller, TurnKind.Event, "barge-in");
@@ -392,6 +410,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         else if (change == SpeechChange.Ended && _speechSession is not null)
         {
             // The recognizer's end of turn decides (a transcript, or nothing); this only notices the end of the noise.
+            // No Finalize here: Deepgram's endpointing (300 ms) ends a turn sooner than this detector (800 ms) would.
             if (!_resumeAfterBargeIn)
             {
                 await GuardAsync(ListenAsync);
@@ -547,6 +566,10 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
                     break;
 
+                case SayText text:
+                    await SpeakTextAsync(text);
+                    break;
+
                 case StartRecording record:
                     _recordingRequest = record;
                     break;
@@ -561,6 +584,122 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
                     await EndAsync(end);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Says text that is no fixed phrase: from this silo's cache when it was said before, else synthesized now and
+    /// streamed, each chunk resampled (filter state carried along) and sent as it arrives, so the caller hears the
+    /// start before the synthesis ends. A voice that fails before its first chunk is replaced by the fallback voice.
+    /// </summary>
+    private async Task SpeakTextAsync(SayText say)
+    {
+        AddTurn(Speaker.Bot, TurnKind.Text, say.Text);
+        if (_lineClosed || _sink is null)
+        {
+            return;
+        }
+
+        var rate = _start!.SampleRate;
+        var id = ++_nextPlaybackId;
+        _pendingPlayback.Add(id);
+        foreach (var voice in new[] { _synthesizer, _fallbackSynthesizer })
+        {
+            if (voice is null)
+            {
+                continue;
+            }
+
+            var voiceKey = $"{voice.Voice.Engine}/{voice.Voice.Name}/{voice.Voice.Settings}";
+            if (_spokenCache.TryGet(voiceKey, rate, say.Text, out var cached))
+            {
+                await SendAsync(new PlaybackItem(id, say.Label, cached, rate));
+                return;
+            }
+
+            _speakingCts?.Dispose();
+            _speakingCts = new CancellationTokenSource();
+            var (sent, pcm) = await StreamTextAsync(voice, say, id, rate, _speakingCts.Token);
+            if (pcm is not null)
+            {
+                _spokenCache.Add(voiceKey, rate, say.Text, pcm);
+                _consecutiveFailures.Remove("synthesizer");
+                return;
+            }
+
+            if (sent || _speakingCts.IsCancellationRequested || await CountFailureAsync("synthesizer"))
+            {
+                return;   // interrupted, or failed mid-sentence (never repeated), or too many failures
+            }
+        }
+
+        _pendingPlayback.Remove(id);
+    }
+
+    /// <summary>Streams one synthesis to the gateway. Returns whether any audio was sent, and the whole audio when it completed.</summary>
+    private async Task<(bool Sent, byte[]? Pcm)> StreamTextAsync(ISpeechSynthesizer voice, SayText say, int id, int rate, CancellationToken cancellationToken)
+    {
+        using var whole = new MemoryStream();
+        var sent = false;
+        ResamplerState? state = null;
+        var sourceRate = voice.Voice.SampleRate;
+        try
+        {
+            await foreach (var chunk in voice.SynthesizeAsync(say.Text, cancellationToken))
+            {
+                sourceRate = chunk.SampleRate;
+                var pcm = chunk.SampleRate == rate
+                    ? chunk.Pcm.ToArray()
+                    : await ResampleAsync(chunk.Pcm.ToArray(), chunk.SampleRate, rate, final: false);
+                whole.Write(pcm);
+                await SendAsync(new PlaybackItem(id, say.Label, pcm, rate, MoreFollows: true));   // heard while the rest is synthesized
+                sent = true;
+            }
+
+            var tail = state is null ? [] : await ResampleAsync([], sourceRate, rate, final: true);
+            whole.Write(tail);
+            await SendAsync(new PlaybackItem(id, say.Label, tail, rate));   // the last chunk closes the stream
+            return (true, whole.ToArray());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (sent, null);
+        }
+        catch (Exception ex) when (ex is ProviderUnavailableException or SpeechSynthesisException or HttpRequestException)
+        {
+            CallLog.SynthesisFailed(_logger, CallId, voice.Voice.Engine, ex.Message);
+            if (sent)
+            {
+                await SendAsync(new PlaybackItem(id, say.Label, [], rate));   // close the stream with what was heard
+            }
+
+            return (sent, null);
+        }
+
+        async Task<byte[]> ResampleAsync(byte[] pcm, int from, int to, bool final)
+        {
+            var result = await _resampler.ResampleAsync(new ResampleRequest(pcm, from, to, state, final), cancellationToken);
+            state = result.State;
+            return result.Pcm;
+        }
+    }
+
+    private async Task SendAsync(PlaybackItem item)
+    {
+        if (_sink is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _sink.PlayAsync(item);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CallLog.SinkLost(_logger, CallId, ex.Message, ex);
+            _lineClosed = true;
+            _sink = null;
         }
     }
 

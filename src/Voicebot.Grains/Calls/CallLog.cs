@@ -56,4 +56,7 @@ internal static partial class CallLog
 
     [LoggerMessage(1017, LogLevel.Warning, "Call {CallId}: the language model failed, the rules answered: {Reason}", EventName = "InterpreterFailed")]
     public static partial void InterpreterFailed(ILogger logger, Guid callId, string reason);
+
+    [LoggerMessage(1018, LogLevel.Warning, "Call {CallId}: speech synthesis with {Engine} failed: {Reason}", EventName = "SynthesisFailed")]
+    public static partial void SynthesisFailed(ILogger logger, Guid callId, string engine, string reason);
 }

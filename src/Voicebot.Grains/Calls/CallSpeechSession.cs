@@ -29,8 +29,6 @@ internal sealed class CallSpeechSession : IAsyncDisposable
 
     public void Feed(byte[] pcm) => _input.Writer.TryWrite(RecognitionInput.Audio(pcm));
 
-    public void FinalizeUtterance() => _input.Writer.TryWrite(RecognitionInput.Finalize);
-
     /// <summary>Ends the input (the provider is told to close the stream) and stops after a short grace.</summary>
     public async ValueTask DisposeAsync()
     {
