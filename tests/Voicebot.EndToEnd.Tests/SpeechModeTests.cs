@@ -222,13 +222,20 @@ public sealed record SpeechRun(
     public void AssertScenarioExpectations()
     {
         var expect = Scenario.Expect!;
-        Assert.Equal(Normalize(expect.Outcome!), Normalize(Outcome.Outcome.ToString()));
-        Assert.Equal(expect.States!, Outcome.VisitedStates);
+        Assert.True(Result.Completed, Result.Failure + Environment.NewLine + Describe());
+        Assert.True(
+            Normalize(expect.Outcome!) == Normalize(Outcome.Outcome.ToString()) && expect.States!.SequenceEqual(Outcome.VisitedStates),
+            $"Expected {expect.Outcome} through {string.Join(", ", expect.States!)}.{Environment.NewLine}{Describe()}");
         if (expect.FindPhraseMismatch(Heard.Select(h => h.PhraseKey ?? "?").ToArray()) is { } mismatch)
         {
-            Assert.Fail(mismatch);
+            Assert.Fail(mismatch + Environment.NewLine + Describe());
         }
     }
+
+    /// <summary>The call as the bot saw it, for failure messages.</summary>
+    public string Describe() =>
+        $"Outcome {Outcome.Outcome} ({Outcome.EndReason}) through {string.Join(", ", Outcome.VisitedStates)}; history: "
+        + string.Join(" | ", History.Select(t => $"{t.Speaker}/{t.Kind}:{t.Content}"));
 
     /// <summary>The caller heard exactly the cached phrases the bot queued, in order, and nothing else.</summary>
     public void AssertHeardExactlyWhatTheBotQueued()
@@ -322,7 +329,6 @@ public sealed class SpeechMobileTransferTests
 
         var run = await host.CallAsync(scenario, ct, callId);
 
-        Assert.True(run.Result.Completed, run.Result.Failure);
         run.AssertScenarioExpectations();
         Assert.Equal(CallOutcomeKind.Transfer, run.Outcome.Outcome);
         Assert.Equal("technician-available", run.Outcome.EndReason);
@@ -350,7 +356,6 @@ public sealed class SpeechNoTechnicianTests
 
         var run = await host.CallAsync(scenario, ct, callId);
 
-        Assert.True(run.Result.Completed, run.Result.Failure);
         run.AssertScenarioExpectations();
         Assert.Equal(CallOutcomeKind.NoTechnician, run.Outcome.Outcome);
         Assert.Equal("no-technician", run.Outcome.EndReason);
@@ -371,7 +376,6 @@ public sealed class SpeechWrongAnswersTests
 
         var run = await host.CallAsync(scenario, ct);
 
-        Assert.True(run.Result.Completed, run.Result.Failure);
         run.AssertScenarioExpectations();
         Assert.Equal(CallOutcomeKind.Resolved, run.Outcome.Outcome);
         Assert.Equal("0612345678", run.Outcome.Slots["phone"]);
@@ -394,7 +398,6 @@ public sealed class SpeechHangUpMidSentenceTests
         var run = await host.CallAsync(scenario, ct);
         await host.Listen.WaitUntilAsync(listen => listen.ActiveSessions == 0, ct);
 
-        Assert.True(run.Result.Completed, run.Result.Failure);
         run.AssertScenarioExpectations();
         Assert.Equal(CallEndReason.CallerHungUp, run.EndReason);
         Assert.Equal(CallOutcomeKind.Abandoned, run.Outcome.Outcome);
@@ -422,7 +425,6 @@ public sealed class SpeechRecognizerReconnectTests
             host.Listen.DropActiveSessions();
         });
 
-        Assert.True(run.Result.Completed, run.Result.Failure);
         run.AssertScenarioExpectations();
         Assert.Equal(CallOutcomeKind.Resolved, run.Outcome.Outcome);
         Assert.Equal("0612345678", run.Outcome.Slots["phone"]);

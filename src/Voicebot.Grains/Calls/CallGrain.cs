@@ -59,6 +59,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     private readonly IChunkResampler _resampler;
     private readonly SpokenTextCache _spokenCache;
     private CancellationTokenSource? _speakingCts;
+    private CancellationTokenSource? _interpretingCts;
     private readonly ISpeechRecognizer? _recognizer;
     private readonly UtteranceInterpreters _interpreters;
     private readonly System.Text.StringBuilder _heard = new();
@@ -162,6 +163,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     {
         CallLog.GatewayHangup(_logger, CallId, reason);
         _speakingCts?.Cancel();
+        CancelInterpretation();
         _lineClosed = true;
         _sink = null;
         _pendingPlayback.Clear();
@@ -195,6 +197,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
         _pendingPlayback.Clear();
         _speakingCts?.Cancel();   // stop synthesizing what nobody will hear
+        CancelInterpretation();
         _resumeAfterBargeIn = true;
         CancelSilenceTimer();
         AddTurn(Speaker.Caller, TurnKind.Event, "barge-in");
@@ -845,7 +848,20 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
             _assets.Flow.Language);
         var self = this.AsReference<ICallSpeechTarget>();
         var interpreters = _interpreters;
-        _ = Task.Run(async () => await self.OnInterpretedAsync(await interpreters.InterpretAsync(turn, transcript, context, CancellationToken.None)));
+        CancelInterpretation();
+        _interpretingCts = new CancellationTokenSource();
+        var token = _interpretingCts.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await self.OnInterpretedAsync(await interpreters.InterpretAsync(turn, transcript, context, token));
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Superseded by a newer turn, an interruption or the end of the call.
+            }
+        });
     }
 
     /// <summary>
@@ -901,6 +917,15 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         var conversation = _conversation;
         await RunAsync(() => conversation.OnFailure("provider-failures"), afterInput: false);
         return true;
+    }
+
+    private void CancelInterpretation()
+    {
+        if (_interpretingCts is { } cts)
+        {
+            _interpretingCts = null;
+            cts.Cancel();   // not disposed: the interpretation may still be registering on its token
+        }
     }
 
     private async Task StopRecognitionAsync()
