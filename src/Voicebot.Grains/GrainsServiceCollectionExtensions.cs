@@ -44,6 +44,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(sp => new ConversationAssets(sp.GetRequiredService<IOptions<CallOptions>>(), sp.GetRequiredService<ContentPaths>()));
         services.TryAddSingleton<PhraseStore>();
         services.TryAddSingleton<SpokenTextCache>();
+        services.AddMetrics();
+        services.TryAddSingleton<CallMetrics>();
         services.TryAddSingleton<IChunkResampler, LocalChunkResampler>();
         services.TryAddSingleton(sp => new CallClock(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;

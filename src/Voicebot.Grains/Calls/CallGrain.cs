@@ -58,6 +58,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     private readonly ISpeechSynthesizer? _fallbackSynthesizer;
     private readonly IChunkResampler _resampler;
     private readonly SpokenTextCache _spokenCache;
+    private readonly CallMetrics _metrics;
     private CancellationTokenSource? _speakingCts;
     private CancellationTokenSource? _interpretingCts;
     private readonly ISpeechRecognizer? _recognizer;
@@ -69,6 +70,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     private int _turn;
     private readonly Dictionary<string, int> _consecutiveFailures = new(StringComparer.Ordinal);
     private bool _resumeAfterBargeIn;
+    private bool _bargeInByWords;
     private ICallTimerTarget? _self;
     private ITimer? _silenceTimer;
     private ITimer? _maxDurationTimer;
@@ -86,6 +88,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         ISpeechSynthesizer synthesizer,
         IChunkResampler resampler,
         SpokenTextCache spokenCache,
+        CallMetrics metrics,
         ILogger<CallGrain> logger,
         ISpeechRecognizer? recognizer = null,
         PhraseFallbackVoice? fallbackVoice = null)
@@ -94,6 +97,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         _fallbackSynthesizer = fallbackVoice?.Synthesizer;
         _resampler = resampler;
         _spokenCache = spokenCache;
+        _metrics = metrics;
         ArgumentNullException.ThrowIfNull(speechOptions);
         _speechOptions = speechOptions.Value;
         _recognizer = recognizer;
@@ -198,6 +202,8 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         _pendingPlayback.Clear();
         _speakingCts?.Cancel();   // stop synthesizing what nobody will hear
         CancelInterpretation();
+        _metrics.BargedIn(_bargeInByWords ? "words" : "gateway");
+        _bargeInByWords = false;
         _resumeAfterBargeIn = true;
         CancelSilenceTimer();
         AddTurn(Speaker.Caller, TurnKind.Event, "barge-in");
@@ -777,6 +783,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
             now);
         AddTurn(Speaker.Bot, TurnKind.Event, $"end:{end.Outcome}:{end.Reason}");
         CallLog.Ended(_logger, CallId, end.Outcome, end.Reason, (now - started).TotalSeconds);
+        _metrics.Ended(end.Outcome.ToString());
 
         if (!_lineClosed && _sink is not null)
         {
@@ -876,6 +883,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         }
 
         await _sink.FlushAsync();
+        _bargeInByWords = true;
         await OnBargeInAsync();
     }
 
@@ -908,6 +916,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     /// <summary>One more failure of a provider in a row; at the limit, apologise and end the call. Returns true when it ended.</summary>
     private async Task<bool> CountFailureAsync(string provider)
     {
+        _metrics.ProviderFailed(provider);
         var failures = _consecutiveFailures[provider] = _consecutiveFailures.GetValueOrDefault(provider) + 1;
         if (failures < _speechOptions.MaxConsecutiveFailures || _conversation is null)
         {

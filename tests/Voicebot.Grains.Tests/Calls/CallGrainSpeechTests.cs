@@ -86,6 +86,26 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
     public async Task LanguageModel_FailsThreeTimesInARow_ApologisesAndEndsWithError()
     {
         var ct = TestContext.Current.CancellationToken;
+        long counted = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == global::Voicebot.Grains.Calls.CallMetrics.MeterName && instrument.Name == "voicebot.provider.failures")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "provider" && (string?)tag.Value == "interpreter")
+                {
+                    Interlocked.Add(ref counted, value);
+                }
+            }
+        });
+        listener.Start();
         var call = await WalkToDiagnosticAsync(ct);
 
         fixture.Recognizer.Hear(call.CallId, "llm-fail euh");
@@ -99,6 +119,7 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
         Assert.Equal(CallOutcomeKind.Error, outcome!.Outcome);
         Assert.Equal("provider-failures", outcome.EndReason);
         Assert.Equal("error", call.Sink.PhraseKeys[^1]);
+        Assert.True(Interlocked.Read(ref counted) >= 3, "each failure is counted on the Voicebot.Calls meter");
     }
 
     [Fact]
