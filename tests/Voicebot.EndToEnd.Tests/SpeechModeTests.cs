@@ -87,7 +87,8 @@ public sealed class SpeechHost : IAsyncDisposable
         using var voice = new EspeakSpeechSynthesizer(Options.Create(new EspeakOptions { Pitch = 35 }), NullLogger<EspeakSpeechSynthesizer>.Instance);
         await using var caller = await SimulatedCaller.ConnectAsync("127.0.0.1", AudioSocketPort, new SimulatedCallerOptions { CallId = id }, cancellationToken);
         var sideline = meanwhile?.Invoke(id, cancellationToken) ?? Task.CompletedTask;
-        var result = await new ScenarioRunner(voice).RunAsync(caller, scenario, progress: null, cancellationToken);
+        var steps = new StepLog();
+        var result = await new ScenarioRunner(voice).RunAsync(caller, scenario, steps, cancellationToken);
         await sideline;
 
         var grain = App.Services.GetRequiredService<IGrainFactory>().GetGrain<ICallGrain>(id);
@@ -101,7 +102,7 @@ public sealed class SpeechHost : IAsyncDisposable
         Assert.NotNull(snapshot.Outcome);
         var phrases = await App.Services.GetRequiredService<PhraseStore>().GetAllAsync(caller.SampleRate, cancellationToken);
         var heard = new BotPhraseMatcher(phrases, caller.SampleRate).Match(caller.GetReceivedAudio());
-        return new SpeechRun(id, scenario, result, caller.EndReason, snapshot.Outcome, snapshot.History, heard);
+        return new SpeechRun(id, scenario, result, caller.EndReason, snapshot.Outcome, snapshot.History, heard, steps.Lines);
     }
 
     /// <summary>Polls the call's history until <paramref name="condition"/> holds (the test's own token bounds it).</summary>
@@ -210,7 +211,8 @@ public sealed record SpeechRun(
     CallEndReason? EndReason,
     CallOutcome Outcome,
     IReadOnlyList<ConversationTurn> History,
-    IReadOnlyList<BotAudioSegment> Heard)
+    IReadOnlyList<BotAudioSegment> Heard,
+    IReadOnlyList<string> Steps)
 {
     /// <summary>Phrase keys the grain queued, in order (its history).</summary>
     public IReadOnlyList<string> PhrasesQueued => History.Where(t => t.Kind == TurnKind.Phrase).Select(t => t.Content).ToArray();
@@ -235,7 +237,9 @@ public sealed record SpeechRun(
     /// <summary>The call as the bot saw it, for failure messages.</summary>
     public string Describe() =>
         $"Outcome {Outcome.Outcome} ({Outcome.EndReason}) through {string.Join(", ", Outcome.VisitedStates)}; history: "
-        + string.Join(" | ", History.Select(t => $"{t.Speaker}/{t.Kind}:{t.Content}"));
+        + string.Join(" | ", History.Select(t => FormattableString.Invariant($"{(t.At - History[0].At).TotalSeconds:0.0} {t.Speaker}/{t.Kind}:{t.Content}")))
+        + Environment.NewLine + "caller: " + string.Join(" | ", Steps)
+        + Environment.NewLine + "heard: " + string.Join(" | ", Heard.Select(h => FormattableString.Invariant($"{h.Start.TotalSeconds:0.0}+{h.Duration.TotalSeconds:0.0} {h.PhraseKey ?? h.Kind.ToString()}")));
 
     /// <summary>The caller heard exactly the cached phrases the bot queued, in order, and nothing else.</summary>
     public void AssertHeardExactlyWhatTheBotQueued()
@@ -245,6 +249,17 @@ public sealed record SpeechRun(
     }
 
     private static string Normalize(string word) => word.Replace("-", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+}
+
+/// <summary>The caller's steps with the time each started, for failure messages.</summary>
+internal sealed class StepLog : IProgress<ScenarioProgress>
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    public void Report(ScenarioProgress value) =>
+        _lines.Enqueue(FormattableString.Invariant($"{value.At.TotalSeconds:0.0} {value.Step}"));
 }
 
 /// <summary>The shared host of <see cref="SpeechModeTests"/>, whose emulator plays one script per session.</summary>
