@@ -73,6 +73,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     private bool _bargeInByWords;
     private ICallTimerTarget? _self;
     private ITimer? _silenceTimer;
+    private CallTimer _nextSilence = CallTimer.SilenceReprompt;
     private ITimer? _maxDurationTimer;
     private int _timerGeneration;
 
@@ -205,7 +206,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         _metrics.BargedIn(_bargeInByWords ? "words" : "gateway");
         _bargeInByWords = false;
         _resumeAfterBargeIn = true;
-        CancelSilenceTimer();
+        OnCallerActivity();
         AddTurn(Speaker.Caller, TurnKind.Event, "barge-in");
         CallLog.BargeIn(_logger, CallId, State);
         return Task.CompletedTask;
@@ -222,11 +223,11 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         switch (update.Kind)
         {
             case RecognitionUpdateKind.SpeechStarted:
-                CancelSilenceTimer();
+                OnCallerActivity();
                 break;
 
             case RecognitionUpdateKind.Transcript when update.Transcript.Length > 0:
-                CancelSilenceTimer();
+                OnCallerActivity();
                 _consecutiveFailures.Remove("recognizer");
                 await BargeInOnWordsAsync(update.Transcript);
                 if (update.IsFinal)
@@ -335,9 +336,10 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
             case CallTimer.SilenceReprompt when generation == _timerGeneration:
                 CallLog.SilenceTimeout(_logger, CallId, timer);
                 AddTurn(Speaker.Caller, TurnKind.Event, "silence");
-                var (reprompt, giveUp) = SilenceTimeouts();
-                ArmSilenceTimer(CallTimer.SilenceGiveUp, giveUp - reprompt);
-                await RunAsync(() => _conversation.OnSilence(SilenceLevel.Reprompt), afterInput: false);
+                // The rest of the silence is counted once « Allô ? » has been heard, not while it plays.
+                CancelSilenceTimer();
+                _nextSilence = CallTimer.SilenceGiveUp;
+                await RunAsync(() => _conversation.OnSilence(SilenceLevel.Reprompt));
                 return;
 
             case CallTimer.SilenceGiveUp when generation == _timerGeneration:
@@ -374,7 +376,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     {
         CallLog.Dtmf(_logger, CallId, digit);
         AddTurn(Speaker.Caller, TurnKind.Dtmf, digit.ToString());
-        CancelSilenceTimer();
+        OnCallerActivity();
 
         if (_recording is not null)
         {
@@ -414,7 +416,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
         if (change == SpeechChange.Started)
         {
-            CancelSilenceTimer();   // the caller is talking: not silent
+            OnCallerActivity();   // the caller is talking: not silent
         }
         else if (change == SpeechChange.Ended && _speechSession is not null)
         {
@@ -549,8 +551,8 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
         if (_conversation.Expecting is not null && _silenceTimer is null && !_speech.InSpeech)
         {
-            var (reprompt, _) = SilenceTimeouts();
-            ArmSilenceTimer(CallTimer.SilenceReprompt, reprompt);
+            var (reprompt, giveUp) = SilenceTimeouts();
+            ArmSilenceTimer(_nextSilence, _nextSilence == CallTimer.SilenceReprompt ? reprompt : giveUp - reprompt);
         }
 
         return Task.CompletedTask;
@@ -960,6 +962,13 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     {
         CancelSilenceTimer();
         _silenceTimer = _time.CreateTimer(FireTimer, (timer, _timerGeneration), due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The caller did something (a key, speech): the silence count starts again from « Allô ? ».</summary>
+    private void OnCallerActivity()
+    {
+        _nextSilence = CallTimer.SilenceReprompt;
+        CancelSilenceTimer();
     }
 
     private void CancelSilenceTimer()
