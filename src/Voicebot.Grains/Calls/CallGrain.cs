@@ -70,6 +70,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     private int _turn;
     private readonly Dictionary<string, int> _consecutiveFailures = new(StringComparer.Ordinal);
     private bool _resumeAfterBargeIn;
+    private bool _interpreting;
     private bool _bargeInByWords;
     private ICallTimerTarget? _self;
     private ITimer? _silenceTimer;
@@ -290,6 +291,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
             return;   // the caller spoke again, or the call ended: this answer is stale
         }
 
+        _interpreting = false;
         AddTurn(Speaker.Caller, TurnKind.Event, $"understood:{utterance.Interpreter}:{string.Join('+', utterance.Intents)}");
         if (utterance.Failure is not null)
         {
@@ -422,7 +424,8 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         {
             // The recognizer's end of turn decides (a transcript, or nothing); this only notices the end of the noise.
             // No Finalize here: Deepgram's endpointing (300 ms) ends a turn sooner than this detector (800 ms) would.
-            if (!_resumeAfterBargeIn)
+            // While the answer is being interpreted the caller is not silent: the reply will restart the count.
+            if (!_resumeAfterBargeIn && !_interpreting)
             {
                 await GuardAsync(ListenAsync);
             }
@@ -614,6 +617,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         var rate = _start!.SampleRate;
         var id = ++_nextPlaybackId;
         _pendingPlayback.Add(id);
+        CancelSilenceTimer();
         foreach (var voice in new[] { _synthesizer, _fallbackSynthesizer })
         {
             if (voice is null)
@@ -735,6 +739,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
         var id = ++_nextPlaybackId;
         _pendingPlayback.Add(id);
+        CancelSilenceTimer();   // the bot is talking: silence is counted from when it stops
         try
         {
             await _sink.PlayAsync(new PlaybackItem(id, key, phrase.Pcm, phrase.SampleRate));
@@ -858,6 +863,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         var self = this.AsReference<ICallSpeechTarget>();
         var interpreters = _interpreters;
         CancelInterpretation();
+        _interpreting = true;
         _interpretingCts = new CancellationTokenSource();
         var token = _interpretingCts.Token;
         _ = Task.Run(async () =>
@@ -935,6 +941,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         if (_interpretingCts is { } cts)
         {
             _interpretingCts = null;
+            _interpreting = false;
             cts.Cancel();   // not disposed: the interpretation may still be registering on its token
         }
     }

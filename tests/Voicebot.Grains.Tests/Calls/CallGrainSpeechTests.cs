@@ -57,6 +57,23 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Silence_WhileTheBotAnswersALongReply_IsNotCounted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await WalkToDiagnosticAsync(ct);
+
+        await call.SpeakAsync(silenceAfter: TimeSpan.FromSeconds(1));   // the local detector hears the answer end
+        call.Sink.AutoFinish = false;                                     // the reply is long: still playing
+        fixture.Recognizer.Hear(call.CallId, "c'est ma box internet");
+        await call.Sink.WaitForPhraseAsync("solution_internet", ct);
+        fixture.Time.Advance(TimeSpan.FromSeconds(20));
+        await Task.Delay(300, ct);
+
+        Assert.DoesNotContain("are_you_there", call.Sink.PhraseKeys);
+        Assert.False(call.Sink.IsHungUp);
+    }
+
+    [Fact]
     public async Task LanguageModel_UnderstandsWhatTheRulesCannot_FillsTheSlot()
     {
         var ct = TestContext.Current.CancellationToken;
