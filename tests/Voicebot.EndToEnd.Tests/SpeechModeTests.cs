@@ -328,6 +328,21 @@ public sealed class SpeechModeTests(SpeechHostFixture fixture) : IClassFixture<S
             fixture.Host.Listen.ClearFaults();
         }
     }
+
+    [Fact]
+    public async Task SpeechCall_SilentCaller_IsAskedIfThereThenHungUpOn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var scenario = await CallScenarioLoader.LoadAsync("silent-caller", ct);
+
+        var run = await fixture.Host.CallAsync(scenario, ct);
+
+        Assert.True(run.Result.Completed, run.Result.Failure);
+        Assert.Equal(CallOutcomeKind.Abandoned, run.Outcome.Outcome);
+        Assert.Equal("silence", run.Outcome.EndReason);
+        Assert.Contains(run.History, t => t.Kind == TurnKind.Phrase && t.Content == "are_you_there");
+        Assert.DoesNotContain(run.History, t => t.Speaker == Speaker.Caller && t.Kind == TurnKind.Text);
+    }
 }
 
 // The spoken scenarios below each start their own host, so they run side by side (one class each) and every emulator
