@@ -71,6 +71,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     private readonly Dictionary<string, int> _consecutiveFailures = new(StringComparer.Ordinal);
     private bool _resumeAfterBargeIn;
     private bool _interpreting;
+    private bool _providerHeardSpeech;
     private bool _bargeInByWords;
     private ICallTimerTarget? _self;
     private ITimer? _silenceTimer;
@@ -225,6 +226,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         {
             case RecognitionUpdateKind.SpeechStarted:
                 OnCallerActivity();
+                _providerHeardSpeech = true;
                 break;
 
             case RecognitionUpdateKind.Transcript when update.Transcript.Length > 0:
@@ -836,6 +838,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     {
         var transcript = _heard.ToString().Trim();
         _heard.Clear();
+        _providerHeardSpeech = false;
         if (transcript.Length == 0 || _conversation is null)
         {
             return;
@@ -880,12 +883,14 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     }
 
     /// <summary>
-    /// The second barge-in signal: words transcribed while the bot speaks (the gateway's detector is the first, and
-    /// the faster). Two words or more, so a transcribed cough or the bot's own echo does not cut it off.
+    /// The second barge-in signal, from the recognizer (the gateway's detector is the first, and the faster):
+    /// Deepgram's SpeechStarted confirmed by a transcribed word, or two words. SpeechStarted alone also fires on the
+    /// line echo of the bot's own voice and on noise; a lone word may be that echo transcribed.
     /// </summary>
     private async Task BargeInOnWordsAsync(string transcript)
     {
-        if (_pendingPlayback.Count == 0 || _sink is null || transcript.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < 2)
+        var words = transcript.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        if (_pendingPlayback.Count == 0 || _sink is null || words < (_providerHeardSpeech ? 1 : 2))
         {
             return;
         }

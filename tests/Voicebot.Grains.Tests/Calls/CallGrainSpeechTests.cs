@@ -161,7 +161,6 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
         var call = await fixture.StartCallAsync(autoFinish: false);
         await call.Sink.WaitForPhraseAsync("welcome", ct);
 
-        fixture.Recognizer.Send(call.CallId, new RecognitionUpdate(RecognitionUpdateKind.SpeechStarted));
         fixture.Recognizer.Send(call.CallId, new RecognitionUpdate(RecognitionUpdateKind.Transcript, "bonjour je voudrais", IsFinal: false));
         await WaitUntilAsync(() => call.Sink.Flushes > 0, ct);
 
@@ -182,6 +181,20 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
 
         await call.Sink.WaitForPhraseAsync("ask_name", ct);   // the welcome was cut; the flow moved on once the caller stopped
         Assert.Contains((await call.Grain.GetSnapshotAsync()).History, t => t.Content == "barge-in");
+    }
+
+    [Fact]
+    public async Task BargeIn_SpeechStartedThenAWord_FlushesTheBot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync(autoFinish: false);
+        await call.Sink.WaitForPhraseAsync("welcome", ct);
+
+        fixture.Recognizer.Send(call.CallId, new RecognitionUpdate(RecognitionUpdateKind.SpeechStarted));
+        fixture.Recognizer.Send(call.CallId, new RecognitionUpdate(RecognitionUpdateKind.Transcript, "allô", IsFinal: false));
+        await WaitUntilAsync(() => call.Sink.Flushes > 0, ct);
+
+        Assert.Equal(1, call.Sink.Flushes);
     }
 
     [Fact]
