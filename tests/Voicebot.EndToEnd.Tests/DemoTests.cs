@@ -1,7 +1,5 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Voicebot.Cli.Commands;
+using Voicebot.Testing.Network;
 
 namespace Voicebot.EndToEnd.Tests;
 
@@ -11,7 +9,7 @@ public sealed class DemoTests
     [Fact]
     public async Task ServeDemo_OnEmbeddedDefaults_PlacesACallThatGoesAsItsScenarioExpects()
     {
-        var ports = FreePorts(4);
+        var ports = LoopbackPorts.Take(4);
         string[] hostArgs =
         [
             $"--AudioSocket:Port={ports[0]}",
@@ -28,12 +26,4 @@ public sealed class DemoTests
         Assert.NotEmpty(recordings);
     }
 
-    private static string[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture)).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
-    }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +14,7 @@ using Voicebot.Providers.Espeak;
 using Voicebot.Testing.Emulators.Deepgram;
 using Voicebot.Testing.Emulators.OpenAI;
 using Voicebot.Testing.Fakes;
+using Voicebot.Testing.Network;
 using Voicebot.Testing.Paths;
 
 namespace Voicebot.EndToEnd.Tests;
@@ -142,7 +141,7 @@ public sealed class SpeechHost : IAsyncDisposable
     {
         await Listen.StartAsync(cancellationToken);
         await Chat.StartAsync(cancellationToken);
-        var ports = FreePorts(4);
+        var ports = LoopbackPorts.Take(4);
         AudioSocketPort = ports[0];
         App = VoicebotHost.Build([], builder =>
         {
@@ -195,14 +194,6 @@ public sealed class SpeechHost : IAsyncDisposable
         return calls.Count > 0 ? EmulatedReply.Calls([.. calls]) : EmulatedReply.Call("not_understood");
     }
 
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
-    }
 }
 
 /// <summary>Everything observed about one spoken call: the caller's side, the bot's outcome and history, what was heard.</summary>

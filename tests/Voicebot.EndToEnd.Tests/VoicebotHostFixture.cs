@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +6,7 @@ using Voicebot.Abstractions.Technicians;
 using Voicebot.Grains.Phrases;
 using Voicebot.Host;
 using Voicebot.Testing.Fakes;
+using Voicebot.Testing.Network;
 using Voicebot.Testing.Paths;
 
 [assembly: AssemblyFixture(typeof(Voicebot.EndToEnd.Tests.VoicebotHostFixture))]
@@ -37,7 +36,7 @@ public sealed class VoicebotHostFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var ports = FreePorts(4);
+        var ports = LoopbackPorts.Take(4);
         AudioSocketPort = ports[0];
         HttpPort = ports[1];
         Http.BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}");
@@ -79,23 +78,4 @@ public sealed class VoicebotHostFixture : IAsyncLifetime
     public Task<IReadOnlyList<PhraseAudio>> PhrasesAsync(int sampleRate, CancellationToken cancellationToken) =>
         App.Services.GetRequiredService<PhraseStore>().GetAllAsync(sampleRate, cancellationToken);
 
-    private static int[] FreePorts(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
-    }
 }
