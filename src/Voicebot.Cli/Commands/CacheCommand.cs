@@ -3,11 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using Voicebot.Grains;
-using Voicebot.Grains.Audio;
 using Voicebot.Grains.Phrases;
-using Voicebot.Host;
-using Voicebot.Providers.Espeak;
 
 namespace Voicebot.Cli.Commands;
 
@@ -32,21 +28,8 @@ public static class CacheCommand
     public static async Task<int> RunAsync(string[] configArgs, int[]? rates, bool force, IAnsiConsole console, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
-        var contentRoot = VoicebotHost.FindContentRoot();
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(contentRoot)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(configArgs)
-            .Build();
-
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IChunkResampler, LocalChunkResampler>()
-            .AddVoicebotConversation(configuration, contentRoot)
-            .AddEspeakSpeech(configuration);
-        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-
+        var (provider, configuration) = LocalPhraseServices.Build(configArgs);
+        await using var services = provider;
         var store = provider.GetRequiredService<PhraseStore>();
         var renderRates = rates is { Length: > 0 } ? rates : configuration.GetSection("PhraseCache:WarmUpRates").Get<int[]>() ?? [8000];
         try

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Voicebot.Abstractions.Speech;
 using Voicebot.Audio;
 using Voicebot.Cli.Calling;
+using Voicebot.Grains.Phrases;
 using Voicebot.Providers.Espeak;
 
 namespace Voicebot.Cli.Commands;
@@ -127,10 +129,17 @@ public static class CallCommand
 
         var sampleRate = settings.SampleRate ?? scenario.SampleRate ?? 8000;
         var callId = settings.CallId ?? Guid.NewGuid();
+        ServiceProvider? phraseServices = null;
         if (settings.PhrasesDirectory is { } directory)
         {
-            phraseSource = new PhraseCacheDirectorySource(directory, Path.Combine("assets", "phrases", "fr.json"));
+            // The bot's own phrase store on that cache (rendering what is missing), so the file layout and voice
+            // identity are never guessed here.
+            (phraseServices, _) = LocalPhraseServices.Build([$"--PhraseCache:Directory={Path.GetFullPath(directory)}"]);
+            var store = phraseServices.GetRequiredService<PhraseStore>();
+            phraseSource = new DelegateKnownPhraseSource(store.GetAllAsync);
         }
+
+        await using var ownedPhraseServices = phraseServices;
 
         var matcher = new BotPhraseMatcher(phraseSource is null ? [] : await phraseSource.GetPhrasesAsync(sampleRate, cancellationToken), sampleRate);
         var printer = new CallPrinter(console, settings.Quiet);

@@ -20,12 +20,4 @@ public sealed class ScenarioExpectationTests
         Assert.NotNull(mismatch);
         Assert.Contains("'ask_name'", mismatch, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void CallOutcomeEndpoint_For_BuildsTheOutcomeUrl()
-    {
-        var id = Guid.Parse("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
-
-        Assert.Equal("http://127.0.0.1:8088/calls/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/outcome", CallOutcomeEndpoint.For("127.0.0.1", id).ToString());
-    }
 }
