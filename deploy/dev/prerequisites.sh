@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the product needs on Debian/Ubuntu and is missing: espeak-ng (the embedded French voice).
+# Installs what is missing on Debian/Ubuntu. Always: espeak-ng (the embedded French voice). With `tests`: lame
+# (recording archives), and the Redis and PostgreSQL servers the record-store and multi-silo tests start on loopback.
 # Sourced by demo.sh and test.sh; safe to run again (it only installs what is absent).
 
 ensure_prerequisites() {
+  local purpose="${1:-run}"
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "error: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
     exit 1
@@ -10,6 +12,11 @@ ensure_prerequisites() {
 
   local missing=()
   command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  if [ "$purpose" = tests ]; then
+    command -v lame >/dev/null 2>&1 || missing+=(lame)
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+  fi
   if [ ${#missing[@]} -eq 0 ]; then
     echo "==> prerequisites present: dotnet $(dotnet --version), $(espeak-ng --version | head -n1)"
     return 0
@@ -30,8 +37,14 @@ ensure_prerequisites() {
     fi
   fi
 
-  echo "==> installing ${missing[*]} with apt-get (French text-to-speech for the embedded voice)"
+  echo "==> installing ${missing[*]} with apt-get"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The Debian packages start system-wide servers; the tests run their own on free loopback ports instead.
+  for service in redis-server postgresql; do
+    if [[ " ${missing[*]} " == *" $service "* ]] && command -v systemctl >/dev/null 2>&1; then
+      "${sudo[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
+    fi
+  done
   echo "==> installed: $(espeak-ng --version | head -n1)"
 }

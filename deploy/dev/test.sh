@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/dev/prerequisites.sh
-ensure_prerequisites
+ensure_prerequisites tests
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="artifacts/test-results"

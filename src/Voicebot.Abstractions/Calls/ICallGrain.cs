@@ -33,4 +33,11 @@ public interface ICallGrain : IGrainWithGuidKey
     /// <summary>The current state, slots and history (for the CLI, the outcome endpoint and tests).</summary>
     [Alias("snapshot"), AlwaysInterleave]
     Task<CallSnapshot> GetSnapshotAsync();
+
+    /// <summary>
+    /// The call's record once it has ended (else <see langword="null"/>): outcome, slots, history, turn timings and
+    /// provider errors. The gateway completes it with what only it knows (recording, frames on the wire) and stores it.
+    /// </summary>
+    [Alias("record"), AlwaysInterleave]
+    Task<Records.CallRecord?> GetRecordAsync();
 }

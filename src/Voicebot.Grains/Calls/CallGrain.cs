@@ -7,6 +7,7 @@ using Voicebot.Abstractions;
 using Voicebot.Abstractions.Audio;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Phrases;
+using Voicebot.Abstractions.Records;
 using Voicebot.Abstractions.Speech;
 using Voicebot.Abstractions.Technicians;
 using Voicebot.Audio;
@@ -313,6 +314,11 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     }
 
     public Task<CallOutcome?> GetOutcomeAsync() => Task.FromResult(_outcome);
+
+    public Task<CallRecord?> GetRecordAsync() => Task.FromResult(_outcome is null ? null : new CallRecord(
+        CallId, _start?.GatewaySilo, _start?.RemoteEndPoint, _outcome.Slots.GetValueOrDefault("phone"),
+        _outcome.StartedAt, _outcome.EndedAt, _outcome.Outcome, _outcome.EndReason, _outcome.Slots, _outcome.VisitedStates,
+        [.. _history], [], [], RecordingPath: null));
 
     public Task<CallSnapshot> GetSnapshotAsync() => Task.FromResult(new CallSnapshot(
         CallId,
