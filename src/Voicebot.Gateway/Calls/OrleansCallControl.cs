@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Voicebot.Abstractions;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Phrases;
 using Voicebot.Abstractions.Records;
-using Microsoft.Extensions.Logging;
 
 namespace Voicebot.Gateway.Calls;
 
