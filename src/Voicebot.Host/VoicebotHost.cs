@@ -9,6 +9,7 @@ using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
 using Voicebot.Providers.Local;
+using Voicebot.Records;
 
 namespace Voicebot.Host;
 
@@ -50,6 +51,7 @@ public static class VoicebotHost
         builder.Services.AddVoicebotGrains(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddVoicebotSpeech(builder.Configuration);
         builder.Services.AddLocalTechnicianAvailability(builder.Configuration);
+        builder.Services.AddCallRecords(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddAudioSocketGateway(builder.Configuration);
 
         builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()
