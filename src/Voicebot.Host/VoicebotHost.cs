@@ -8,6 +8,7 @@ using Voicebot.Gateway;
 using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
+using Voicebot.Providers.Asterisk;
 using Voicebot.Providers.Local;
 
 namespace Voicebot.Host;
@@ -50,6 +51,7 @@ public static class VoicebotHost
         builder.Services.AddVoicebotGrains(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddVoicebotSpeech(builder.Configuration);
         builder.Services.AddLocalTechnicianAvailability(builder.Configuration);
+        builder.Services.AddAsteriskAmi(builder.Configuration);
         builder.Services.AddAudioSocketGateway(builder.Configuration);
 
         builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()

@@ -13,8 +13,9 @@ namespace Voicebot.Providers.Asterisk.Technicians;
 /// message) without waiting: the call must not stall on the PBX. Thread-safe.
 /// </summary>
 /// <remarks>
-/// <c>QueueSummary</c> rather than <c>Getvar QUEUE_MEMBER(technicians,ready)</c>: it is a plain manager action
-/// (no dialplan function evaluated through a dummy channel, no extra privileges for function reads), it gives
+/// <c>QueueSummary</c> rather than <c>Getvar QUEUE_MEMBER(technicians,ready)</c>: it is a plain manager action that
+/// any logged-in AMI user may send (app_queue.c registers it with no privilege class; <c>Getvar</c> needs
+/// <c>call</c> or <c>reporting</c> and evaluates a dialplan function on a dummy channel), it gives
 /// <c>LoggedIn</c> and <c>Callers</c> for the log, and its <c>Available</c> count (members NOT_INUSE or UNKNOWN, not
 /// paused) is the set <c>Queue()</c> will ring. Members without device state show as available: give the technicians'
 /// endpoints a device state (PJSIP endpoints have one).
@@ -29,6 +30,7 @@ public sealed class AmiTechnicianAvailability : ITechnicianAvailability
     private QueueSnapshot? _cached;
     private DateTimeOffset _cachedUntil;
     private Task<QueueSnapshot>? _inFlight;
+    private int _queriesSent;
 
     public AmiTechnicianAvailability(IAmiClient ami, IOptions<AmiOptions> options, TimeProvider time, ILogger<AmiTechnicianAvailability> logger)
     {
@@ -44,8 +46,6 @@ public sealed class AmiTechnicianAvailability : ITechnicianAvailability
 
     /// <summary>How many <c>QueueSummary</c> actions were sent (tests and diagnostics).</summary>
     public int QueriesSent => Volatile.Read(ref _queriesSent);
-
-    private int _queriesSent;
 
     /// <inheritdoc />
     public async ValueTask<bool> IsAvailableAsync(Guid callId, CancellationToken cancellationToken = default)
