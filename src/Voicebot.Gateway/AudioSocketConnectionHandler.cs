@@ -8,6 +8,7 @@ using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
+using Voicebot.Recordings.Recording;
 
 namespace Voicebot.Gateway;
 
@@ -23,7 +24,8 @@ internal sealed class AudioSocketConnectionHandler(
     TimeProvider time,
     IOptions<AudioSocketOptions> options,
     IOptions<BargeInOptions> bargeInOptions,
-    ILogger<AudioSocketConnectionHandler> logger) : ConnectionHandler
+    ILogger<AudioSocketConnectionHandler> logger,
+    CallRecordingWriter? recordings = null) : ConnectionHandler
 {
     private const int BusyPlaybackId = -1;
 
@@ -164,6 +166,7 @@ internal sealed class AudioSocketConnectionHandler(
 
                                     // Barge-in first: a flush must not wait behind the publish's backpressure.
                                     session.OnInboundAudio(sequence, pcm);
+                                    session.Recorder?.WriteCaller(pcm);
                                     await control.PublishAsync(callId, InboundMedia.ForAudio(sequence, pcm, sampleRate), session.Lifetime);
                                 }
 
@@ -214,6 +217,7 @@ internal sealed class AudioSocketConnectionHandler(
             {
                 pacer.Remove(session);
                 await CloseAsync(connection, session);
+                session.Recorder?.Complete();   // no more frames: the writer finishes the file
             }
 
             if (admission == CallAdmission.Admitted)
@@ -251,7 +255,10 @@ internal sealed class AudioSocketConnectionHandler(
             admitted ? control : null,
             logger,
             connection.ConnectionClosed,
-            bargeInOptions.Value);
+            bargeInOptions.Value)
+        {
+            Recorder = admitted ? recordings?.Start(callId, sampleRate) : null,
+        };
 
         // From here on only the pacer writes this socket.
         pacer.Add(session);

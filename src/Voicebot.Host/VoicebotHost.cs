@@ -9,6 +9,7 @@ using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
 using Voicebot.Providers.Local;
+using Voicebot.Recordings;
 
 namespace Voicebot.Host;
 
@@ -51,6 +52,7 @@ public static class VoicebotHost
         builder.Services.AddVoicebotSpeech(builder.Configuration);
         builder.Services.AddLocalTechnicianAvailability(builder.Configuration);
         builder.Services.AddAudioSocketGateway(builder.Configuration);
+        builder.Services.AddCallRecordings(builder.Configuration, builder.Environment.ContentRootPath);
 
         builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()
             .Bind(builder.Configuration.GetSection(HttpOptions.SectionName));
