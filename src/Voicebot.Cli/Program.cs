@@ -6,6 +6,7 @@ var root = new RootCommand("Voicebot.Orleans: run the bot, manage its phrase cac
     ServeCommand.Create(),
     CallCommand.Create(),
     CacheCommand.Create(),
+    RecordingsCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
