@@ -15,8 +15,10 @@ namespace Voicebot.Providers.Asterisk.Ami;
 /// the host keeps running. Every wait goes through the <see cref="TimeProvider"/>. Thread-safe.
 /// </summary>
 /// <remarks>
-/// Written on the socket rather than taken from NuGet: the AMI libraries there (AsterNET and its forks) are
-/// synchronous, thread-per-connection designs without cancellation, and none is maintained for current .NET.
+/// Written on the socket rather than taken from NuGet: the AMI packages there (AsterNET and its forks) are .NET
+/// Standard libraries built around a reader thread and blocking sends, without <see cref="CancellationToken"/> or
+/// <see cref="TimeProvider"/>, and the bot needs six actions of a small text protocol. (The registry's search was not
+/// reachable from the build machine, so no package was test-built.)
 /// </remarks>
 public sealed class AmiClient : BackgroundService, IAmiClient
 {
