@@ -35,6 +35,7 @@ public sealed class AmiClient : BackgroundService, IAmiClient
     private TaskCompletionSource _connected = NewSignal();
     private Connection? _current;
     private long _nextActionId;
+    private bool _stopping;
 
     public AmiClient(IOptions<AmiOptions> options, TimeProvider time, ILogger<AmiClient> logger)
     {
@@ -74,6 +75,25 @@ public sealed class AmiClient : BackgroundService, IAmiClient
         }
     }
 
+    /// <summary>Logs off politely (bounded by <see cref="AmiOptions.RequestTimeout"/>), then stops the connection loop.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _stopping, true);
+        if (Volatile.Read(ref _current) is { } connection)
+        {
+            try
+            {
+                await SendOnAsync(connection, new AmiAction("Logoff"), cancellationToken);
+            }
+            catch (Exception ex) when (ex is AmiUnavailableException or OperationCanceledException)
+            {
+                // Asterisk will notice the closed socket instead.
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,7 +112,7 @@ public sealed class AmiClient : BackgroundService, IAmiClient
                 outcome = ConnectionOutcome.ConnectFailed;
             }
 
-            if (stoppingToken.IsCancellationRequested)
+            if (outcome == ConnectionOutcome.Stopped || stoppingToken.IsCancellationRequested || Volatile.Read(ref _stopping))
             {
                 break;
             }
@@ -194,7 +214,7 @@ public sealed class AmiClient : BackgroundService, IAmiClient
             ClearCurrent(connection);
             await connectionStopping.CancelAsync();
             await pings;
-            if (stoppingToken.IsCancellationRequested)
+            if (stoppingToken.IsCancellationRequested || Volatile.Read(ref _stopping))
             {
                 return ConnectionOutcome.Stopped;
             }
