@@ -105,9 +105,14 @@ public sealed class AmiClient : BackgroundService, IAmiClient
             {
                 outcome = await RunConnectionAsync(stoppingToken);
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex)
             {
                 // A hosted service that throws stops the host: never let the AMI side take the calls down with it.
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 AsteriskLog.AmiConnectFailed(_logger, _options.Host, _options.Port, Describe(ex, ex.GetType().Name));
                 outcome = ConnectionOutcome.ConnectFailed;
             }
