@@ -50,6 +50,7 @@ public sealed class VoicebotHostFixture : IAsyncLifetime
                 ["Orleans:SiloPort"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Orleans:GatewayPort"] = ports[3].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Calls:ClipDirectory"] = Path.Combine(DataDirectory, "clips"),
+                ["Recordings:Directory"] = Path.Combine(DataDirectory, "recordings"),
                 ["Calls:SilenceReprompt"] = "00:00:04",
                 ["Calls:SilenceGiveUp"] = "00:00:08",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
