@@ -55,8 +55,6 @@ public sealed class CallRecordingTests : IDisposable
         Assert.Equal(4000, right.Count(s => s == BotTone));         // the whole phrase, as sent on the wire
         Assert.DoesNotContain(BotTone, left);
         Assert.DoesNotContain(CallerTone, right);
-        var botStart = Array.IndexOf(right, BotTone);
-        Assert.Equal(4000, Array.LastIndexOf(right, BotTone) - botStart + 1);   // played without a hole
     }
 
     [Fact]
