@@ -12,8 +12,10 @@ namespace Voicebot.EndToEnd.Tests;
 
 /// <summary>
 /// The "recording survives kill -9": the real <c>voicebot serve</c> as a child process, a call over real TCP,
-/// SIGKILL mid-call, then the WAV on disk is checked and repaired.
+/// SIGKILL mid-call, then the WAV on disk is checked and repaired. Runs alone: a second whole product starting up
+/// would steal the CPU the other end-to-end calls need to stay paced.
 /// </summary>
+[Collection(nameof(RecordingCrashTests))]
 public sealed class RecordingCrashTests : IDisposable
 {
     private const short CallerTone = 3000;
@@ -23,6 +25,10 @@ public sealed class RecordingCrashTests : IDisposable
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     public void Dispose() => Directory.Delete(_recordings, recursive: true);
+
+    /// <summary>Keeps the crash test out of the parallel scenario calls.</summary>
+    [CollectionDefinition(nameof(RecordingCrashTests), DisableParallelization = true)]
+    public sealed class Alone;
 
     [Fact]
     public async Task Serve_KilledMidCall_LeavesAPlayableStereoRecordingThatRepairCompletes()
