@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Drain;
 using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
 
@@ -23,7 +24,8 @@ internal sealed class AudioSocketConnectionHandler(
     TimeProvider time,
     IOptions<AudioSocketOptions> options,
     IOptions<BargeInOptions> bargeInOptions,
-    ILogger<AudioSocketConnectionHandler> logger) : ConnectionHandler
+    ILogger<AudioSocketConnectionHandler> logger,
+    GatewayDrain drain) : ConnectionHandler
 {
     private const int BusyPlaybackId = -1;
 
@@ -112,6 +114,15 @@ internal sealed class AudioSocketConnectionHandler(
                                 {
                                     GatewayLog.DuplicateCall(logger, callId);
                                     endReason = HangupReason.ProtocolError;
+                                    await HangUpAsync(connection, session: null, callId);
+                                    return;
+                                }
+
+                                if (admission == CallAdmission.Draining)
+                                {
+                                    // Accepted just before the listener closed: an immediate hang-up lets the dialplan route it elsewhere.
+                                    DrainLog.CallRefused(logger, callId);
+                                    endReason = HangupReason.Shutdown;
                                     await HangUpAsync(connection, session: null, callId);
                                     return;
                                 }
@@ -216,14 +227,27 @@ internal sealed class AudioSocketConnectionHandler(
                 await CloseAsync(connection, session);
             }
 
+            if (session is { EndedForShutdown: true })
+            {
+                // However the socket went (our hang-up, or Asterisk closing it first), the drain ended this call.
+                endReason = HangupReason.Shutdown;
+            }
+
             if (admission == CallAdmission.Admitted)
             {
-                calls.Release(callId);
                 if (session is not null)
                 {
-                    // Not awaited: the socket closes now, whatever the control plane's latency.
-                    _ = ReportEndAsync(callId, endReason);
+                    // Not awaited: the socket closes now, whatever the control plane's latency. Tracked before the slot
+                    // is freed, so the drain waits for it.
+                    drain.TrackEndReport(ReportEndAsync(callId, endReason));
                 }
+
+                calls.Release(callId);
+            }
+
+            if (session is not null)
+            {
+                drain.Untrack(session, endReason);
             }
 
             GatewayLog.CallEnded(logger, callId, endReason?.ToString() ?? "BotHungUp");
@@ -257,6 +281,7 @@ internal sealed class AudioSocketConnectionHandler(
         pacer.Add(session);
         if (admitted)
         {
+            drain.Track(session);
             GatewayLog.CallStarted(logger, callId, sampleRate);
             var start = new CallStart(sampleRate, connectedAt, connection.RemoteEndPoint?.ToString());
             await control.StartCallAsync(callId, start, session, session.Lifetime);

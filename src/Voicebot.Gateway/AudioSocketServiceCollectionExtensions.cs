@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Drain;
 using Voicebot.Gateway.Pacing;
 
 namespace Voicebot.Gateway;
@@ -34,6 +35,7 @@ public static class AudioSocketServiceCollectionExtensions
         services.TryAddSingleton<AudioSocketConnectionHandler>();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AudioSocketKestrelSetup>());
+        services.AddGatewayDrain(configuration);
         return services;
     }
 }
