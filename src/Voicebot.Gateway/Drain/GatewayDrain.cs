@@ -45,6 +45,7 @@ internal sealed class GatewayDrain(
     private volatile bool _sayingGoodbye;
     private int _endedOnTheirOwn;
     private int _saidGoodbye;
+    private int _cut;
 
     /// <inheritdoc />
     public bool IsDraining => _draining;
@@ -54,6 +55,9 @@ internal sealed class GatewayDrain(
 
     /// <summary>Calls that ended by themselves (caller or bot hung up) during the drain.</summary>
     internal int EndedOnTheirOwn => Volatile.Read(ref _endedOnTheirOwn);
+
+    /// <summary>Calls hung up without waiting any longer for their goodbye.</summary>
+    internal int Cut => Volatile.Read(ref _cut);
 
     /// <summary>The AudioSocket listener, bound by <see cref="AudioSocketListenerFactory"/>; unbound when the drain starts.</summary>
     internal void Attach(IConnectionListener listener)
@@ -135,7 +139,7 @@ internal sealed class GatewayDrain(
                 await Task.WhenAll(_sessions.Values.Select(SayGoodbyeAsync));
                 if (!await WaitForCallsAsync(settings.GoodbyeTimeout, cancellationToken))
                 {
-                    Cut(settings.GoodbyeTimeout);
+                    CutAll(settings.GoodbyeTimeout);
                     await WaitForCallsAsync(CutTimeout, cancellationToken);
                 }
             }
@@ -150,7 +154,7 @@ internal sealed class GatewayDrain(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             DrainLog.CutShort(logger, calls.ActiveCalls);
-            Cut(TimeSpan.Zero);
+            CutAll(TimeSpan.Zero);
             return;
         }
 
@@ -213,13 +217,14 @@ internal sealed class GatewayDrain(
     }
 
     /// <summary>Hangs up whatever is still connected now (its goodbye, if any, is cut).</summary>
-    private void Cut(TimeSpan after)
+    private void CutAll(TimeSpan after)
     {
         foreach (var session in _sessions.Values)
         {
             session.EndForShutdown(goodbye: null);
             DrainLog.CallCut(logger, session.CallId, after);
             session.Abort();
+            Interlocked.Increment(ref _cut);
         }
     }
 
