@@ -32,10 +32,11 @@ public sealed class DrainOptions
 
     /// <summary>
     /// Once the last call has ended, how long the host keeps serving HTTP before it goes on stopping, so the dialplan's
-    /// <c>CURL()</c> of the last calls' outcome still gets an answer. Default 3 s.
+    /// <c>CURL()</c> of the last calls' outcome still gets an answer. Default 0: the gateway alone serves no outcome;
+    /// the host, which does, sets 3 s in its appsettings.json.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan OutcomeLinger { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan OutcomeLinger { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// The whole stop, worst case: deadline, goodbye, linger, and 30 s to report the last ends, flush the call records
