@@ -40,11 +40,13 @@ public sealed class DrainTests(VoicebotHostFixture fixture)
         await voicebot.TerminateAsync(ct);
         await voicebot.WaitForLineAsync("Draining for shutdown: 1 calls active", TimeSpan.FromSeconds(30), ct);
         var refused = await Assert.ThrowsAsync<SocketException>(() => SimulatedCaller.ConnectAsync("127.0.0.1", voicebot.AudioSocketPort, cancellationToken: ct));
+        using var readiness = await voicebot.Http.GetAsync(new Uri("/health/ready", UriKind.Relative), ct);
         var result = await call;
         var outcome = await OutcomeAsync(voicebot, callId, ct);
         var exitCode = await voicebot.WaitForExitAsync(ExitTimeout, ct);
 
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
         Assert.True(result.Completed, result.Failure);
         Assert.Equal(CallEndReason.BotHungUp, caller.EndReason);
         var heard = new BotPhraseMatcher(await fixture.PhrasesAsync(8000, ct), 8000).Match(caller.GetReceivedAudio());
