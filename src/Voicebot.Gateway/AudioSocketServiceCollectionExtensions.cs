@@ -16,7 +16,8 @@ public static class AudioSocketServiceCollectionExtensions
     /// Adds the AudioSocket gateway: options (sections <see cref="AudioSocketOptions.SectionName"/> and
     /// <see cref="BargeInOptions.SectionName"/>, validated on start),
     /// the Kestrel endpoint, the call registry, the outbound pacer and <see cref="OrleansCallControl"/> as
-    /// <see cref="ICallControl"/>. Every registration is a TryAdd, so a host or a test can register its own first.
+    /// <see cref="ICallControl"/>, and the drain on shutdown (section <see cref="DrainOptions.SectionName"/>, see
+    /// <see cref="IDrainState"/>). Every registration is a TryAdd, so a host or a test can register its own first.
     /// </summary>
     public static IServiceCollection AddAudioSocketGateway(this IServiceCollection services, IConfiguration configuration)
     {
