@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Voicebot.Gateway.Drain;
 
 namespace Voicebot.Gateway;
 
@@ -11,9 +12,9 @@ internal sealed class AudioSocketKestrelSetup(IOptions<AudioSocketOptions> optio
     public void Configure(KestrelServerOptions kestrel)
     {
         var audioSocket = options.Value;
+        // Typed endpoint: AudioSocketListenerFactory binds it, so the drain can close this listener alone.
         kestrel.Listen(
-            IPAddress.Parse(audioSocket.ListenAddress),
-            audioSocket.Port,
+            new AudioSocketEndPoint(IPAddress.Parse(audioSocket.ListenAddress), audioSocket.Port),
             listen => listen.UseConnectionHandler<AudioSocketConnectionHandler>());
     }
 }
