@@ -7,6 +7,7 @@ using Voicebot.Abstractions.Calls;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
+using Voicebot.Gateway.Watching;
 using Voicebot.Protocol;
 
 namespace Voicebot.Gateway;
@@ -23,6 +24,7 @@ internal sealed class AudioSocketConnectionHandler(
     TimeProvider time,
     IOptions<AudioSocketOptions> options,
     IOptions<BargeInOptions> bargeInOptions,
+    GatewayMetrics metrics,
     ILogger<AudioSocketConnectionHandler> logger) : ConnectionHandler
 {
     private const int BusyPlaybackId = -1;
@@ -108,6 +110,7 @@ internal sealed class AudioSocketConnectionHandler(
                                 scope = GatewayLog.CallScope(logger, callId);
                                 GatewayLog.CallConnected(logger, callId, connection.RemoteEndPoint, connection.ConnectionId);
                                 admission = calls.TryAdmit(callId, connectedAt);
+                                metrics.AdmissionRefused(admission.Value);
                                 if (admission == CallAdmission.Duplicate)
                                 {
                                     GatewayLog.DuplicateCall(logger, callId);

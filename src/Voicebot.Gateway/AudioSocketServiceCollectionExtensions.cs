@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
+using Voicebot.Gateway.Watching;
 
 namespace Voicebot.Gateway;
 
@@ -30,6 +31,9 @@ public static class AudioSocketServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallRegistry>();
         services.TryAddSingleton<OutboundPacer>();
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<AudioSocketListener>();
         services.TryAddSingleton<ICallControl, OrleansCallControl>();
         services.TryAddSingleton<AudioSocketConnectionHandler>();
         services.TryAddEnumerable(

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -8,6 +7,7 @@ using Voicebot.Gateway;
 using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
+using Voicebot.Host.Watching;
 using Voicebot.Providers.Local;
 
 namespace Voicebot.Host;
@@ -55,11 +55,10 @@ public static class VoicebotHost
         builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()
             .Bind(builder.Configuration.GetSection(HttpOptions.SectionName));
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpKestrelSetup>();
-        builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("ready", tags: ["ready"]);
+        builder.AddVoicebotWatching();
 
         var app = builder.Build();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapVoicebotWatching();
         app.MapCallEndpoints();
         return app;
     }

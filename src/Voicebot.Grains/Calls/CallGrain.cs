@@ -26,7 +26,7 @@ namespace Voicebot.Grains.Calls;
 /// </summary>
 [PreferLocalPlacement]
 [ImplicitStreamSubscription(StreamNames.CallMedia)]
-public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeechTarget
+public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeechTarget
 {
     private static readonly TimeSpan TechnicianCheckTimeout = TimeSpan.FromSeconds(3);
 
@@ -206,6 +206,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         _pendingPlayback.Clear();
         _speakingCts?.Cancel();   // stop synthesizing what nobody will hear
         CancelInterpretation();
+        BargeInHeard(_bargeInByWords);
         _metrics.BargedIn(_bargeInByWords ? "words" : "gateway");
         _bargeInByWords = false;
         _resumeAfterBargeIn = true;
@@ -232,6 +233,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
             case RecognitionUpdateKind.Transcript when update.Transcript.Length > 0:
                 OnCallerActivity();
+                CallerAnswered();
                 _consecutiveFailures.Remove("recognizer");
                 await BargeInOnWordsAsync(update.Transcript);
                 if (update.IsFinal)
@@ -345,6 +347,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
             case CallTimer.SilenceReprompt when generation == _timerGeneration:
                 CallLog.SilenceTimeout(_logger, CallId, timer);
+                CallerTurnEndedWithoutInput();
                 AddTurn(Speaker.Caller, TurnKind.Event, "silence");
                 // The rest of the silence is counted once « Allô ? » has been heard, not while it plays.
                 CancelSilenceTimer();
@@ -387,6 +390,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         CallLog.Dtmf(_logger, CallId, digit);
         AddTurn(Speaker.Caller, TurnKind.Dtmf, digit.ToString());
         OnCallerActivity();
+        CallerAnswered();
 
         if (_recording is not null)
         {
@@ -446,6 +450,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         {
             // Speech in a keypad state with nothing to transcribe it: say so and re-prompt (counts as one attempt).
             _resumeAfterBargeIn = false;
+            CallerTurnEndedWithoutInput();
             AddTurn(Speaker.Caller, TurnKind.Event, "speech-not-understood");
             var conversation = _conversation;
             await RunAsync(conversation.OnUnintelligibleSpeech);
@@ -847,6 +852,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         _providerHeardSpeech = false;
         if (transcript.Length == 0 || _conversation is null)
         {
+            CallerTurnEndedWithoutInput();
             return;
         }
 
@@ -915,6 +921,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         }
 
         _resumeAfterBargeIn = false;
+        CallerTurnEndedWithoutInput();
         var conversation = _conversation;
         if (conversation.Expecting is ExpectedInput.Choice or ExpectedInput.PhoneNumber && _assets.Flow.States.TryGetValue(conversation.CurrentState, out var state))
         {
