@@ -29,10 +29,14 @@ public static class VoicebotHost
         builder.Configuration.AddDotEnvFile(Path.Combine(builder.Environment.ContentRootPath, ".env"));
         configure?.Invoke(builder);
 
-        builder.Services.AddSerilog((services, log) => log
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext());
+        // Program's bootstrap logger is handed the final configuration; any other host (tests run several in one
+        // process) keeps a logger of its own instead of taking over the static one, so each writes its own files.
+        builder.Services.AddSerilog(
+            (services, log) => log
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext(),
+            preserveStaticLogger: Log.Logger is not Serilog.Extensions.Hosting.ReloadableLogger);
 
         var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         builder.Services.AddOptionsWithValidateOnStart<OrleansHostOptions, OrleansHostOptionsValidator>()
