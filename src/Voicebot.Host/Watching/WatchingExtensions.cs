@@ -11,8 +11,9 @@ public static class WatchingExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Adds the Prometheus bridge and the readiness checks (process started and not stopping, silo active, AudioSocket
-    /// listener bound, phrase cache loaded), and anchors relative Serilog file paths to the content root.
+    /// Adds the Prometheus bridge, the readiness checks (process started and not stopping, silo active, AudioSocket
+    /// listener bound, phrase cache loaded) and the CallId log scope on CallGrain calls, and anchors relative Serilog
+    /// file paths to the content root.
     /// </summary>
     public static WebApplicationBuilder AddVoicebotWatching(this WebApplicationBuilder builder)
     {
