@@ -14,13 +14,13 @@ internal sealed class CallLogScopeFilter(ILogger<CallLogScopeFilter> logger) : I
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Grain is not CallGrain call)
+        if (context.Grain is not CallGrain || !context.TargetId.TryGetGuidKey(out var callId, out _))
         {
             await context.Invoke();
             return;
         }
 
-        using (CallScope(logger, call.GetPrimaryKey()))
+        using (CallScope(logger, callId))
         {
             await context.Invoke();
         }
