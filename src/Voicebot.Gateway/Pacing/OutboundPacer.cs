@@ -139,7 +139,11 @@ internal sealed class OutboundPacer : IDisposable
         var now = _time.GetElapsedTime(_anchor);
         if (now >= due - EarlyTolerance)
         {
-            _metrics?.TickRan(now - due);
+            if (Volatile.Read(ref _sessions).Length > 0)
+            {
+                _metrics?.TickRan(now - due);   // lateness only matters when someone hears it
+            }
+
             if (now - due >= _period)
             {
                 // Late by a frame or more (GC pause, starved thread pool): one frame per session, never a catch-up burst.

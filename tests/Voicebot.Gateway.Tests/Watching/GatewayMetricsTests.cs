@@ -144,6 +144,9 @@ public sealed class GatewayMetricsTests : IDisposable
         time.Advance(AudioSocketKinds.FrameDuration);
         time.Advance(AudioSocketKinds.FrameDuration + TimeSpan.FromMilliseconds(7));   // the second tick wakes 7 ms late
 
+        pacer.Remove(session);
+        time.Advance(AudioSocketKinds.FrameDuration);   // a tick with nobody to hear it is not measured
+
         var measurements = lateness.GetMeasurementSnapshot();
         Assert.Equal(2, measurements.Count);
         Assert.Equal(0, measurements[0].Value);
