@@ -9,6 +9,7 @@ using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Drain;
 using Voicebot.Gateway.Pacing;
+using Voicebot.Gateway.Watching;
 using Voicebot.Protocol;
 using Voicebot.Recordings.Recording;
 
@@ -26,6 +27,7 @@ internal sealed class AudioSocketConnectionHandler(
     TimeProvider time,
     IOptions<AudioSocketOptions> options,
     IOptions<BargeInOptions> bargeInOptions,
+    GatewayMetrics metrics,
     ILogger<AudioSocketConnectionHandler> logger,
     GatewayDrain drain,
     CallRecordingWriter? recordings = null) : ConnectionHandler
@@ -113,6 +115,7 @@ internal sealed class AudioSocketConnectionHandler(
                                 scope = GatewayLog.CallScope(logger, callId);
                                 GatewayLog.CallConnected(logger, callId, connection.RemoteEndPoint, connection.ConnectionId);
                                 admission = calls.TryAdmit(callId, connectedAt);
+                                metrics.AdmissionRefused(admission.Value);
                                 if (admission == CallAdmission.Duplicate)
                                 {
                                     GatewayLog.DuplicateCall(logger, callId);

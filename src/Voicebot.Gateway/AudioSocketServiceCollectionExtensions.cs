@@ -7,6 +7,7 @@ using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Drain;
 using Voicebot.Gateway.Pacing;
+using Voicebot.Gateway.Watching;
 
 namespace Voicebot.Gateway;
 
@@ -32,6 +33,9 @@ public static class AudioSocketServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallRegistry>();
         services.TryAddSingleton<OutboundPacer>();
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<AudioSocketListener>();
         services.TryAddSingleton<ICallControl, OrleansCallControl>();
         services.TryAddSingleton<AudioSocketConnectionHandler>();
         services.TryAddEnumerable(
