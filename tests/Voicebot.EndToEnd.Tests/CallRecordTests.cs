@@ -31,8 +31,7 @@ public sealed class CallRecordTests(VoicebotHostFixture fixture)
         // The recording: stereo, 8 kHz, as long as the call, the bot's voice on the right channel.
         Assert.NotNull(record.RecordingPath);
         Assert.True(File.Exists(record.RecordingPath), record.RecordingPath);
-        var bytes = await File.ReadAllBytesAsync(record.RecordingPath, ct);
-        Assert.True(WavHeader.TryParse(bytes, out var header), "a valid WAV header");
+        var (bytes, header) = await WaitForFinishedRecordingAsync(record.RecordingPath, ct);
         Assert.Equal(2, header.Channels);
         Assert.Equal(8000, header.SampleRate);
         Assert.Equal(bytes.Length - header.DataOffset, header.DataBytes);
@@ -56,6 +55,22 @@ public sealed class CallRecordTests(VoicebotHostFixture fixture)
         }
 
         throw new TimeoutException($"No record for call {callId} after 10 s.");
+    }
+
+    /// <summary>The writer finishes the file (final header) on its next pass after the call, up to 100 ms later.</summary>
+    private static async Task<(byte[] Bytes, WavHeader Header)> WaitForFinishedRecordingAsync(string path, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var bytes = await File.ReadAllBytesAsync(path, ct);
+            Assert.True(WavHeader.TryParse(bytes, out var header), "a valid WAV header at every moment");
+            if (header.DataBytes == bytes.Length - header.DataOffset || attempt == 100)
+            {
+                return (bytes, header);
+            }
+
+            await Task.Delay(50, ct);
+        }
     }
 
     private static long RightChannelEnergy(ReadOnlySpan<byte> interleaved)

@@ -20,7 +20,7 @@ namespace Voicebot.EndToEnd.Tests;
 /// </summary>
 public sealed class VoicebotHostFixture : IAsyncLifetime
 {
-    public const int MaxConcurrentCalls = 8;
+    public const int MaxConcurrentCalls = 16;
 
     public SwitchableTechnicianAvailability Technicians { get; } = new();
 
