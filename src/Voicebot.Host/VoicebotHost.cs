@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Serilog;
-using Voicebot.Abstractions;
 using Voicebot.Gateway;
 using Voicebot.Grains;
 using Voicebot.Host.Hosting;
@@ -39,10 +38,8 @@ public static class VoicebotHost
             .Bind(builder.Configuration.GetSection(OrleansHostOptions.SectionName));
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
-            silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
-                agent.Configure(o => o.GetQueueMsgsTimerPeriod = orleans.StreamPullingPeriod)));
-            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.UseVoicebotClustering(orleans);
+            silo.AddCallMediaStreams(orleans);
         });
 
         // Order matters: hosted services start in registration order, and the phrase warm-up (added by AddVoicebotGrains)
@@ -61,6 +58,7 @@ public static class VoicebotHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapCallEndpoints();
+        app.MapClusterEndpoints();
         return app;
     }
 

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json;
+using Voicebot.Protocol;
+using Voicebot.Testing.Gateway;
+using Voicebot.Testing.Servers;
+
+namespace Voicebot.Cluster.Tests;
+
+/// <summary>
+/// Two real <c>voicebot serve</c> processes clustered through a real Redis or PostgreSQL server: both see each other,
+/// each call's grain runs on the silo whose gateway holds its socket, and when one silo gets SIGTERM mid-call it exits
+/// 0 and ends its call while the other keeps serving.
+/// </summary>
+public sealed class TwoSiloClusterTests
+{
+    [Fact]
+    public async Task RedisClustering_TwoSilos_ServeTheirOwnCallsAndSurviveOneStopping()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await RedisServer.StartAsync(ct);
+
+        await RunClusterScenarioAsync(["--Orleans:Membership=redis", $"--Orleans:RedisConnectionString={redis.ConnectionString}"], ct);
+    }
+
+    [Fact]
+    public async Task PostgresClustering_TwoSilos_ServeTheirOwnCallsAndSurviveOneStopping()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var postgres = await PostgresServer.CreateAsync(ct);
+
+        await RunClusterScenarioAsync(["--Orleans:Membership=postgres", $"--Orleans:PostgresConnectionString={postgres.ConnectionString}"], ct);
+    }
+
+    private static async Task RunClusterScenarioAsync(string[] clustering, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromMinutes(2));
+        var token = deadline.Token;
+        string[] common = [.. clustering, $"--Orleans:ClusterId=test-{Guid.NewGuid():N}", "--Calls:SilenceGiveUp=00:01:00", "--Calls:SilenceReprompt=00:00:50"];
+
+        // One after the other: the first warms the shared phrase cache, the second finds it ready.
+        await using var first = SiloProcess.Start("silo-a", common);
+        await first.WaitReadyAsync(token);
+        await using var second = SiloProcess.Start("silo-b", common);
+        await second.WaitReadyAsync(token);
+
+        try
+        {
+            await RunWithSilosAsync(first, second, token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || deadline.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"{ex.Message}\n--- silo-a ---\n{first.Output}\n--- silo-b ---\n{second.Output}", ex);
+        }
+    }
+
+    private static async Task RunWithSilosAsync(SiloProcess first, SiloProcess second, CancellationToken token)
+    {
+        var (viewA, viewB) = await WaitForTwoActiveSilosAsync(first, second, token);
+        Assert.NotEqual(viewA.Local, viewB.Local);
+
+        // A call on each gateway: the grain lives on that gateway's silo, and the other silo finds it there.
+        await using var callOnA = await PlaceCallAsync(first, Guid.NewGuid(), token);
+        await using var callOnB = await PlaceCallAsync(second, Guid.NewGuid(), token);
+        Assert.Equal(viewA.Local, await first.GetCallSiloAsync(callOnA.Id, token));
+        Assert.Equal(viewB.Local, await second.GetCallSiloAsync(callOnB.Id, token));
+        Assert.Equal(viewA.Local, await second.GetCallSiloAsync(callOnA.Id, token));
+
+        // SIGTERM to the first silo mid-call: it exits 0 and its call ends.
+        await first.SendSigtermAsync(token);
+        var exitCode = await first.WaitForExitAsync(token);
+        TestContext.Current.SendDiagnosticMessage($"silo-a exit code after SIGTERM: {exitCode}");
+        await callOnA.Client.Closed.WaitAsync(token);
+
+        // The survivor sees the stopped silo leave the cluster (at once when it left gracefully, else once it is
+        // declared dead), and keeps serving: its call is still up, and a new call completes with an outcome.
+        await WaitUntilAsync(async () => !(await second.GetClusterAsync(token)).Silos.Any(s => s.Address == viewA.Local && s.Status == "Active"), token);
+        Assert.False(callOnB.Client.Closed.IsCompleted);
+        await using (var newCall = await PlaceCallAsync(second, Guid.NewGuid(), token))
+        {
+            await newCall.Client.HangUpAsync();
+            var outcome = await WaitForOutcomeAsync(second, newCall.Id, token);
+            Assert.Equal("abandoned", outcome);
+        }
+
+        await callOnB.Client.HangUpAsync();
+        Assert.Equal("abandoned", await WaitForOutcomeAsync(second, callOnB.Id, token));
+
+    }
+
+    private static async Task<(ClusterView A, ClusterView B)> WaitForTwoActiveSilosAsync(SiloProcess first, SiloProcess second, CancellationToken ct)
+    {
+        while (true)
+        {
+            var a = await first.GetClusterAsync(ct);
+            var b = await second.GetClusterAsync(ct);
+            if (ActiveAddresses(a).SetEquals([a.Local, b.Local]) && ActiveAddresses(b).SetEquals([a.Local, b.Local]))
+            {
+                return (a, b);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
+    private static HashSet<string> ActiveAddresses(ClusterView view) =>
+        view.Silos.Where(s => s.Status == "Active").Select(s => s.Address).ToHashSet(StringComparer.Ordinal);
+
+    private static async Task<PlacedCall> PlaceCallAsync(SiloProcess silo, Guid callId, CancellationToken ct)
+    {
+        var client = await FakeAsteriskClient.ConnectAsync(silo.AudioSocketPort, ct);
+        await client.SendUuidAsync(callId, ct);
+        client.StartAudioPump();
+
+        // The bot's greeting: the call is up and its grain is running.
+        await client.ReadUntilAsync(frame => frame.Kind == AudioSocketKind.Audio && !frame.IsSilence, ct);
+        return new PlacedCall(callId, client);
+    }
+
+    private static async Task<string> WaitForOutcomeAsync(SiloProcess silo, Guid callId, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var response = await silo.Http.GetAsync($"/calls/{callId:D}/outcome?format=json", ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                return body.RootElement.GetProperty("outcome").GetString()!;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
+    {
+        while (!await condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
+    private sealed record PlacedCall(Guid Id, FakeAsteriskClient Client) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Client.DisposeAsync();
+    }
+}
