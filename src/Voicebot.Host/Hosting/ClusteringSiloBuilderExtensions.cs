@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using StackExchange.Redis;
 using Voicebot.Host.Hosting.Postgres;
@@ -25,6 +26,13 @@ public static class ClusteringSiloBuilderExtensions
             return silo;
         }
 
+        // The providers read their connection string while the silo is being built, before the host validates options.
+        var validation = new OrleansHostOptionsValidator().Validate(OrleansHostOptions.SectionName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(OrleansHostOptions.SectionName, typeof(OrleansHostOptions), validation.Failures);
+        }
+
         silo.Configure<ClusterOptions>(cluster =>
         {
             cluster.ClusterId = options.ClusterId;
@@ -32,8 +40,6 @@ public static class ClusteringSiloBuilderExtensions
         });
         ConfigureEndpoints(silo, options);
 
-        // Connection strings are read lazily, so a missing one fails the options validation with a clear message
-        // rather than a parse error while the host is being built.
         if (options.Membership == ClusteringProvider.Redis)
         {
             silo.UseRedisClustering(redis => redis.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString ?? string.Empty));
