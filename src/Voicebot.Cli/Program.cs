@@ -1,11 +1,13 @@
 using System.CommandLine;
 using Voicebot.Cli.Commands;
 
-var root = new RootCommand("Voicebot.Orleans: run the bot, manage its phrase cache, and place simulated calls.")
+var root = new RootCommand("Voicebot.Orleans: run the bot, place simulated calls, and operate it (records, recordings, phrase cache, set-up check).")
 {
     ServeCommand.Create(),
     CallCommand.Create(),
+    CallsCommand.Create(),
     CacheCommand.Create(),
+    DoctorCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Records;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
@@ -222,7 +223,7 @@ internal sealed class AudioSocketConnectionHandler(
                 if (session is not null)
                 {
                     // Not awaited: the socket closes now, whatever the control plane's latency.
-                    _ = ReportEndAsync(callId, endReason);
+                    _ = ReportEndAsync(callId, endReason, session.MediaFacts(recordingPath: null));
                 }
             }
 
@@ -251,7 +252,8 @@ internal sealed class AudioSocketConnectionHandler(
             admitted ? control : null,
             logger,
             connection.ConnectionClosed,
-            bargeInOptions.Value);
+            bargeInOptions.Value,
+            time);
 
         // From here on only the pacer writes this socket.
         pacer.Add(session);
@@ -333,11 +335,11 @@ internal sealed class AudioSocketConnectionHandler(
         }
     }
 
-    private async Task ReportEndAsync(Guid callId, HangupReason? reason)
+    private async Task ReportEndAsync(Guid callId, HangupReason? reason, CallMediaFacts media)
     {
         try
         {
-            await control.EndCallAsync(callId, reason);
+            await control.EndCallAsync(callId, reason, media);
         }
         catch (Exception ex)
         {

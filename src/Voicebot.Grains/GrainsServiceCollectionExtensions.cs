@@ -2,11 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Voicebot.Abstractions.Technicians;
 using Voicebot.Conversation;
 using Voicebot.Grains.Audio;
 using Voicebot.Grains.Calls;
 using Voicebot.Grains.Conversation;
 using Voicebot.Grains.Phrases;
+using Voicebot.Grains.Technicians;
 
 namespace Voicebot.Grains;
 
@@ -46,6 +48,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<SpokenTextCache>();
         services.AddMetrics();
         services.TryAddSingleton<CallMetrics>();
+        services.TryAddSingleton<ICallTransfer>(DialplanCallTransfer.Instance);
         services.TryAddSingleton<IChunkResampler, LocalChunkResampler>();
         services.TryAddSingleton(sp => new CallClock(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;

@@ -7,7 +7,9 @@ using Voicebot.Gateway;
 using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
+using Voicebot.Providers.Asterisk;
 using Voicebot.Providers.Local;
+using Voicebot.Records;
 
 namespace Voicebot.Host;
 
@@ -47,6 +49,8 @@ public static class VoicebotHost
         builder.Services.AddVoicebotGrains(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddVoicebotSpeech(builder.Configuration);
         builder.Services.AddLocalTechnicianAvailability(builder.Configuration);
+        builder.Services.AddCallRecords(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddAsteriskAmi(builder.Configuration);
         builder.Services.AddAudioSocketGateway(builder.Configuration);
 
         builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()

@@ -303,6 +303,11 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.Empty(afterHangup);
         Assert.Null(reason);
         Assert.Equal(5, await host.Control.Call(call.CallId).PlaybackFinished.Reader.ReadAsync(ct));
+
+        // The call record learns when the goodbye reached the gateway and when its first frame went out.
+        var facts = host.Control.Call(call.CallId).EndFacts!;
+        Assert.True(facts.PlaybackStarted[5] >= facts.PlaybackQueued[5]);
+        Assert.True(facts.EndedAt >= facts.PlaybackStarted[5]);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using Voicebot.Abstractions;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Records;
 using Voicebot.Abstractions.Speech;
 using Voicebot.Abstractions.Technicians;
 using Voicebot.Grains.Audio;
@@ -24,6 +25,10 @@ public class VoicebotClusterFixture : IAsyncLifetime
     public SwitchableTechnicianAvailability Technicians { get; } = new();
 
     public ToneSpeechSynthesizer Synthesizer { get; } = new();
+
+    public CollectingCallRecordSink Records { get; } = new();
+
+    public SwitchableCallTransfer Transfer { get; } = new();
 
     public string DataDirectory { get; } = RepositoryPaths.NewTemporaryDirectory("voicebot-grains");
 
@@ -48,6 +53,8 @@ public class VoicebotClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.Services.AddSingleton<ISpeechSynthesizer>(Synthesizer);
             silo.Services.AddSingleton<ITechnicianAvailability>(Technicians);
+            silo.Services.AddSingleton<ICallRecordSink>(Records);
+            silo.Services.AddSingleton<ICallTransfer>(Transfer);
             silo.Services.AddSingleton(new CallClock(Time));
             silo.Services.AddSingleton<IChunkResampler, GrainChunkResampler>();
             silo.Services.AddVoicebotConversation(configuration, RepositoryPaths.Root);

@@ -40,4 +40,11 @@ public interface ICallGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("record"), AlwaysInterleave]
     Task<Records.CallRecord?> GetRecordAsync();
+
+    /// <summary>
+    /// The call is over on the gateway: completes the record with the gateway's <paramref name="media"/> facts
+    /// (frames on the wire, recording), sends it to the record store once, and returns it (null if the call never ended).
+    /// </summary>
+    [Alias("complete-record")]
+    Task<Records.CallRecord?> CompleteRecordAsync(Records.CallMediaFacts media);
 }

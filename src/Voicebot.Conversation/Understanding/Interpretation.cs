@@ -12,6 +12,9 @@ public sealed record Interpretation(IReadOnlyList<Intent> Intents, string? Phone
     /// <summary>An interpretation that found nothing.</summary>
     public static Interpretation Empty { get; } = new([], null, null, null);
 
+    /// <summary>For a language model: how long after the request its first token arrived (the call record's timing).</summary>
+    public TimeSpan? FirstToken { get; init; }
+
     /// <summary>The strongest intent, or <see cref="Understanding.Intent.None"/>.</summary>
     public Intent Intent => Intents.Count > 0 ? Intents[0] : Intent.None;
 

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Records;
 using Voicebot.Audio;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Protocol;
@@ -35,6 +36,11 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     private readonly TaskCompletionSource<CallSessionEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BargeInDetector? _bargeIn;
     private readonly EchoReference? _echo;
+    private readonly TimeProvider _time;
+
+    // Per playback item (not per frame): when it reached the gateway and when its first frame went out, for the record.
+    private readonly Dictionary<int, DateTimeOffset> _playbackQueued = [];
+    private readonly Dictionary<int, DateTimeOffset> _playbackStarted = [];
 
     private PlaybackItem? _current;
     private bool _currentAudible;
@@ -65,6 +71,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     /// <param name="logger">For control-plane failures.</param>
     /// <param name="connectionClosed">Ends <see cref="Lifetime"/> with the connection.</param>
     /// <param name="bargeIn">Barge-in settings; detection runs only when enabled and <paramref name="control"/> is set.</param>
+    /// <param name="time">Clock of the playback timestamps kept for the call record.</param>
     public CallSession(
         Guid callId,
         int sampleRate,
@@ -73,8 +80,10 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         ICallControl? control,
         ILogger logger,
         CancellationToken connectionClosed = default,
-        BargeInOptions? bargeIn = null)
+        BargeInOptions? bargeIn = null,
+        TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         CallId = callId;
         SampleRate = sampleRate;
         OutboundKind = AudioSocketKinds.AudioKindFor(sampleRate);
@@ -98,6 +107,19 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     }
 
     public Guid CallId { get; }
+
+    /// <summary>What the gateway saw of the call's playback, for its record. Safe to call at any time.</summary>
+    public CallMediaFacts MediaFacts(string? recordingPath)
+    {
+        lock (_gate)
+        {
+            return new CallMediaFacts(
+                new Dictionary<int, DateTimeOffset>(_playbackQueued),
+                new Dictionary<int, DateTimeOffset>(_playbackStarted),
+                recordingPath,
+                _time.GetUtcNow());
+        }
+    }
 
     /// <summary>Hz, from the first inbound audio kind.</summary>
     public int SampleRate { get; }
@@ -196,6 +218,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
 
             _discardId = null;
+            _playbackQueued.TryAdd(item.Id, _time.GetUtcNow());
             _queue.Enqueue(new QueuedChunk(item, audible));
             _openTailId = item.MoreFollows ? item.Id : null;
             if (audible)
@@ -347,6 +370,11 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
 
             _current = next.Item;
             _currentAudible = next.Audible;
+            if (!_playbackStarted.ContainsKey(next.Item.Id))
+            {
+                _playbackStarted[next.Item.Id] = _time.GetUtcNow();
+            }
+
             _offset = 0;
             return true;
         }

@@ -1,5 +1,6 @@
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Phrases;
+using Voicebot.Abstractions.Records;
 
 namespace Voicebot.Gateway.Calls;
 
@@ -33,9 +34,9 @@ public interface ICallControl
     /// <summary>
     /// The connection has ended. <paramref name="reason"/> is <see langword="null"/> when the control plane asked for the
     /// hang-up itself (<see cref="ICallMediaSink.HangUpAsync"/>) and it was carried out; then there is nothing to
-    /// report, only resources to release.
+    /// report, only resources to release. <paramref name="media"/> completes the call's record.
     /// </summary>
-    Task EndCallAsync(Guid callId, HangupReason? reason, CancellationToken cancellationToken = default);
+    Task EndCallAsync(Guid callId, HangupReason? reason, CallMediaFacts media, CancellationToken cancellationToken = default);
 
     /// <summary>A pre-rendered phrase (the busy message for refused calls).</summary>
     /// <exception cref="KeyNotFoundException">No phrase has this key.</exception>

@@ -16,6 +16,7 @@ using Voicebot.Conversation.Understanding;
 using Voicebot.Grains.Audio;
 using Voicebot.Grains.Conversation;
 using Voicebot.Grains.Phrases;
+using Voicebot.Grains.Technicians;
 
 namespace Voicebot.Grains.Calls;
 
@@ -40,6 +41,15 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     private readonly List<ConversationTurn> _history = [];
     private readonly HashSet<int> _pendingPlayback = [];
     private readonly CallerSpeechTracker _speech;
+    private readonly TurnTimings _timings;
+    private readonly List<ProviderError> _providerErrors = [];
+    private readonly ICallTransfer _transfer;
+    private readonly ICallRecordSink? _records;
+    private CallRecord? _completedRecord;
+    private DateTimeOffset? _lastVoiceAt;
+    private bool _transferPending;
+    private DateTimeOffset? _interpretationStartedAt;
+    private string? _lastSynthesisError;
 
     private CallConversation? _conversation;
     private ICallMediaSink? _sink;
@@ -95,8 +105,13 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         CallMetrics metrics,
         ILogger<CallGrain> logger,
         ISpeechRecognizer? recognizer = null,
-        PhraseFallbackVoice? fallbackVoice = null)
+        PhraseFallbackVoice? fallbackVoice = null,
+        ICallTransfer? transfer = null,
+        ICallRecordSink? records = null)
     {
+        _records = records;
+        _transfer = transfer ?? DialplanCallTransfer.Instance;
+        _timings = new TurnTimings(metrics);
         _synthesizer = synthesizer;
         _fallbackSynthesizer = fallbackVoice?.Synthesizer;
         _resampler = resampler;
@@ -163,6 +178,12 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     {
         if (_pendingPlayback.Remove(playbackId) && _pendingPlayback.Count == 0)
         {
+            if (_transferPending)
+            {
+                await TransferAsync();
+                return;
+            }
+
             await GuardAsync(OnPromptsPlayedAsync);
         }
     }
@@ -170,6 +191,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     public async Task HangUpAsync(HangupReason reason)
     {
         CallLog.GatewayHangup(_logger, CallId, reason);
+        _transferPending = false;
         _speakingCts?.Cancel();
         CancelInterpretation();
         _lineClosed = true;
@@ -198,6 +220,12 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     {
         // The gateway has already flushed the bot's audio; nothing queued will be reported as played. The bot stays
         // quiet until the caller's turn ends: their words answer the question, or it is asked again.
+        if (_transferPending)
+        {
+            _pendingPlayback.Clear();
+            return TransferAsync();
+        }
+
         if (_pendingPlayback.Count == 0 || _conversation is null || _conversation.IsEnded)
         {
             return Task.CompletedTask;
@@ -267,7 +295,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         CallLog.RecognizerFailed(_logger, CallId, reason);
         AddTurn(Speaker.Bot, TurnKind.Event, "recognizer-failed");
         await StopRecognitionAsync();
-        if (_conversation is null || _conversation.IsEnded || await CountFailureAsync("recognizer"))
+        if (_conversation is null || _conversation.IsEnded || await CountFailureAsync("recognizer", reason))
         {
             return;
         }
@@ -296,10 +324,15 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
         _interpreting = false;
         AddTurn(Speaker.Caller, TurnKind.Event, $"understood:{utterance.Interpreter}:{string.Join('+', utterance.Intents)}");
+        if (utterance.LlmFirstToken is { } firstToken && _interpretationStartedAt is { } interpretationStarted)
+        {
+            _timings.LlmFirstToken(interpretationStarted, firstToken);
+        }
+
         if (utterance.Failure is not null)
         {
             CallLog.InterpreterFailed(_logger, CallId, utterance.Failure);
-            if (await CountFailureAsync("interpreter"))
+            if (await CountFailureAsync("interpreter", utterance.Failure))
             {
                 return;
             }
@@ -315,10 +348,46 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
     public Task<CallOutcome?> GetOutcomeAsync() => Task.FromResult(_outcome);
 
-    public Task<CallRecord?> GetRecordAsync() => Task.FromResult(_outcome is null ? null : new CallRecord(
-        CallId, _start?.GatewaySilo, _start?.RemoteEndPoint, _outcome.Slots.GetValueOrDefault("phone"),
+    public Task<CallRecord?> GetRecordAsync() => Task.FromResult(_completedRecord ?? (_outcome is null ? null : new CallRecord(
+        CallId, _start?.GatewaySilo ?? RuntimeIdentity, _start?.RemoteEndPoint, _outcome.Slots.GetValueOrDefault("phone"),
         _outcome.StartedAt, _outcome.EndedAt, _outcome.Outcome, _outcome.EndReason, _outcome.Slots, _outcome.VisitedStates,
-        [.. _history], [], [], RecordingPath: null));
+        [.. _history], _timings.Turns, [.. _providerErrors], RecordingPath: null)));
+
+    public Task<CallRecord?> CompleteRecordAsync(CallMediaFacts media)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        if (_completedRecord is not null || _outcome is null)
+        {
+            return Task.FromResult(_completedRecord);   // stored once; a retried end changes nothing
+        }
+
+        var turns = new List<TurnTiming>();
+        foreach (var turn in _timings.Turns)
+        {
+            if (turn.PlaybackId is { } id && media.PlaybackStarted.TryGetValue(id, out var started))
+            {
+                var firstFrame = started > turn.InputAt ? started - turn.InputAt : TimeSpan.Zero;
+                turns.Add(turn with { FirstFrameOut = firstFrame });
+                _metrics.TurnStage("turn", firstFrame);
+                if (media.PlaybackQueued.TryGetValue(id, out var queued))
+                {
+                    // The gateway's own share: from the answer's arrival to its first frame on the wire.
+                    _metrics.TurnStage("first_frame", started > queued ? started - queued : TimeSpan.Zero);
+                }
+            }
+            else
+            {
+                turns.Add(turn);
+            }
+        }
+
+        _completedRecord = new CallRecord(
+            CallId, _start?.GatewaySilo ?? RuntimeIdentity, _start?.RemoteEndPoint, _outcome.Slots.GetValueOrDefault("phone"),
+            _outcome.StartedAt, _outcome.EndedAt, _outcome.Outcome, _outcome.EndReason, _outcome.Slots, _outcome.VisitedStates,
+            [.. _history], turns, [.. _providerErrors], media.RecordingPath);
+        _records?.Submit(_completedRecord);
+        return Task.FromResult<CallRecord?>(_completedRecord);
+    }
 
     public Task<CallSnapshot> GetSnapshotAsync() => Task.FromResult(new CallSnapshot(
         CallId,
@@ -386,6 +455,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     {
         CallLog.Dtmf(_logger, CallId, digit);
         AddTurn(Speaker.Caller, TurnKind.Dtmf, digit.ToString());
+        _timings.Input(State, "dtmf", digit.ToString(), _time.GetUtcNow());
         OnCallerActivity();
 
         if (_recording is not null)
@@ -423,6 +493,10 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         }
 
         var change = _speech.Process(audio, sampleRate);
+        if (_speech.LastFrameLoud)
+        {
+            _lastVoiceAt = _time.GetUtcNow();
+        }
 
         if (change == SpeechChange.Started)
         {
@@ -447,6 +521,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
             // Speech in a keypad state with nothing to transcribe it: say so and re-prompt (counts as one attempt).
             _resumeAfterBargeIn = false;
             AddTurn(Speaker.Caller, TurnKind.Event, "speech-not-understood");
+            _timings.Input(State, "speech", null, _lastVoiceAt ?? _time.GetUtcNow());
             var conversation = _conversation;
             await RunAsync(conversation.OnUnintelligibleSpeech);
         }
@@ -625,6 +700,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         var rate = _start!.SampleRate;
         var id = ++_nextPlaybackId;
         _pendingPlayback.Add(id);
+        _timings.Reply(id, say.Label);
         CancelSilenceTimer();
         foreach (var voice in new[] { _synthesizer, _fallbackSynthesizer })
         {
@@ -650,7 +726,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
                 return;
             }
 
-            if (sent || _speakingCts.IsCancellationRequested || await CountFailureAsync("synthesizer"))
+            if (sent || _speakingCts.IsCancellationRequested || await CountFailureAsync("synthesizer", _lastSynthesisError ?? "synthesis failed"))
             {
                 return;   // interrupted, or failed mid-sentence (never repeated), or too many failures
             }
@@ -670,6 +746,11 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         {
             await foreach (var chunk in voice.SynthesizeAsync(say.Text, cancellationToken))
             {
+                if (!sent)
+                {
+                    _timings.TtsFirstByte(_time.GetUtcNow());
+                }
+
                 sourceRate = chunk.SampleRate;
                 var pcm = chunk.SampleRate == rate
                     ? chunk.Pcm.ToArray()
@@ -691,6 +772,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         catch (Exception ex) when (ex is ProviderUnavailableException or SpeechSynthesisException or HttpRequestException)
         {
             CallLog.SynthesisFailed(_logger, CallId, voice.Voice.Engine, ex.Message);
+            _lastSynthesisError = $"{voice.Voice.Engine}: {ex.Message}";
             if (sent)
             {
                 await SendAsync(new PlaybackItem(id, say.Label, [], rate));   // close the stream with what was heard
@@ -747,6 +829,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
         var id = ++_nextPlaybackId;
         _pendingPlayback.Add(id);
+        _timings.Reply(id, key);
         CancelSilenceTimer();   // the bot is talking: silence is counted from when it stops
         try
         {
@@ -800,6 +883,18 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         CallLog.Ended(_logger, CallId, end.Outcome, end.Reason, (now - started).TotalSeconds);
         _metrics.Ended(end.Outcome.ToString());
 
+        if (end.Outcome == CallOutcomeKind.Transfer && !_lineClosed && _sink is not null && _pendingPlayback.Count > 0)
+        {
+            _transferPending = true;   // hand the caller over once « je vous transfère » has been heard
+            return;
+        }
+
+        if (end.Outcome == CallOutcomeKind.Transfer && !_lineClosed && _sink is not null)
+        {
+            await TransferAsync();
+            return;
+        }
+
         if (!_lineClosed && _sink is not null)
         {
             try
@@ -810,6 +905,46 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
             {
                 CallLog.SinkLost(_logger, CallId, ex.Message, ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// The transfer outcome: an active transfer path (AMI Redirect) takes the caller over and Asterisk closes the socket;
+    /// otherwise the bot hangs up and the dialplan routes on the outcome. Never leaves the call hanging either way.
+    /// </summary>
+    private async Task TransferAsync()
+    {
+        _transferPending = false;
+        var sink = _sink;
+        if (_lineClosed || sink is null || _outcome is null)
+        {
+            return;
+        }
+
+        var transferred = false;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TechnicianCheckTimeout);
+            transferred = await _transfer.TransferAsync(CallId, _outcome.Slots, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            CallLog.TransferFailed(_logger, CallId, ex.Message, ex);
+        }
+
+        if (transferred)
+        {
+            AddTurn(Speaker.Bot, TurnKind.Event, "transferred");
+            return;   // Asterisk moved the channel: the socket closes from its side
+        }
+
+        try
+        {
+            await sink.HangUpAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CallLog.SinkLost(_logger, CallId, ex.Message, ex);
         }
     }
 
@@ -851,6 +986,8 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         }
 
         AddTurn(Speaker.Caller, TurnKind.Text, transcript);
+        var now = _time.GetUtcNow();
+        _timings.Input(State, "speech", transcript, _lastVoiceAt is { } voice && voice <= now ? voice : now, now);
         var conversation = _conversation;
         if (conversation.Expecting is ExpectedInput.Recording or null)
         {
@@ -873,6 +1010,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         var interpreters = _interpreters;
         CancelInterpretation();
         _interpreting = true;
+        _interpretationStartedAt = _time.GetUtcNow();
         _interpretingCts = new CancellationTokenSource();
         var token = _interpretingCts.Token;
         _ = Task.Run(async () =>
@@ -933,8 +1071,10 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     }
 
     /// <summary>One more failure of a provider in a row; at the limit, apologise and end the call. Returns true when it ended.</summary>
-    private async Task<bool> CountFailureAsync(string provider)
+    private async Task<bool> CountFailureAsync(string provider, string message)
     {
+        var kind = ProviderErrorKinds.Classify(message);
+        _providerErrors.Add(new ProviderError(_time.GetUtcNow(), provider, kind, message));
         _metrics.ProviderFailed(provider);
         var failures = _consecutiveFailures[provider] = _consecutiveFailures.GetValueOrDefault(provider) + 1;
         if (failures < _speechOptions.MaxConsecutiveFailures || _conversation is null)

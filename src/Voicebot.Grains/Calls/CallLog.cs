@@ -59,4 +59,7 @@ internal static partial class CallLog
 
     [LoggerMessage(1018, LogLevel.Warning, "Call {CallId}: speech synthesis with {Engine} failed: {Reason}", EventName = "SynthesisFailed")]
     public static partial void SynthesisFailed(ILogger logger, Guid callId, string engine, string reason);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Call {CallId}: transfer through the PBX failed, hanging up for the dialplan to route: {Reason}", EventName = "TransferFailed")]
+    public static partial void TransferFailed(ILogger logger, Guid callId, string reason, Exception exception);
 }

@@ -19,6 +19,9 @@ internal sealed class CallerSpeechTracker(double thresholdDbfs, TimeSpan minSpee
     /// <summary>True once any speech has been confirmed since the last <see cref="Reset"/>.</summary>
     public bool HeardSpeech { get; private set; }
 
+    /// <summary>Whether the last frame fed was above the threshold (the caller's voice, or noise).</summary>
+    public bool LastFrameLoud { get; private set; }
+
     public void Reset()
     {
         _loud = TimeSpan.Zero;
@@ -44,6 +47,7 @@ internal sealed class CallerSpeechTracker(double thresholdDbfs, TimeSpan minSpee
 
         var duration = TimeSpan.FromSeconds((double)samples.Length / sampleRate);
         var loud = sum / samples.Length >= _thresholdSquared;
+        LastFrameLoud = loud;
         if (loud)
         {
             _loud += duration;

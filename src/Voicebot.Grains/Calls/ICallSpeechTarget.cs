@@ -27,6 +27,7 @@ public interface ICallSpeechTarget : IGrainWithGuidKey
 /// <param name="Name">A name, if one was heard.</param>
 /// <param name="Interpreter">Which interpreter answered (<c>llm</c>, <c>rules</c>).</param>
 /// <param name="Failure">Why the preferred interpreter failed, if it did (the rules answered instead).</param>
+/// <param name="LlmFirstToken">How long the language model took to its first token, when one was asked.</param>
 [GenerateSerializer, Immutable, Alias("voicebot.interpreted-utterance")]
 public sealed record InterpretedUtterance(
     [property: Id(0)] int Turn,
@@ -35,4 +36,5 @@ public sealed record InterpretedUtterance(
     [property: Id(3)] string? PhoneNumber,
     [property: Id(4)] string? Name,
     [property: Id(5)] string Interpreter,
-    [property: Id(6)] string? Failure);
+    [property: Id(6)] string? Failure,
+    [property: Id(7)] TimeSpan? LlmFirstToken = null);

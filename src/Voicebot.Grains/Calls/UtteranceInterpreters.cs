@@ -18,6 +18,7 @@ public sealed class UtteranceInterpreters(IOptions<SpeechOptions> options, IUtte
     {
         ArgumentNullException.ThrowIfNull(options);
         string? failure = null;
+        TimeSpan? firstToken = null;
         if (preferred is not null)
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -25,6 +26,7 @@ public sealed class UtteranceInterpreters(IOptions<SpeechOptions> options, IUtte
             try
             {
                 var meaning = await preferred.InterpretAsync(transcript, context, limit.Token);
+                firstToken = meaning.FirstToken;
                 if (meaning.Intents.Count > 0 || meaning.PhoneNumber is not null || meaning.Name is not null)
                 {
                     return ToMessage(turn, transcript, meaning, preferred.Name, null);
@@ -41,7 +43,7 @@ public sealed class UtteranceInterpreters(IOptions<SpeechOptions> options, IUtte
         }
 
         var rules = await _rules.InterpretAsync(transcript, context, cancellationToken);
-        return ToMessage(turn, transcript, rules, _rules.Name, failure);
+        return ToMessage(turn, transcript, rules with { FirstToken = firstToken }, _rules.Name, failure);
     }
 
     public static Interpretation FromMessage(InterpretedUtterance utterance)
@@ -60,5 +62,5 @@ public sealed class UtteranceInterpreters(IOptions<SpeechOptions> options, IUtte
     }
 
     private static InterpretedUtterance ToMessage(int turn, string transcript, Interpretation meaning, string interpreter, string? failure) =>
-        new(turn, transcript, meaning.Intents.Select(i => i.ToString()).ToArray(), meaning.PhoneNumber, meaning.Name, interpreter, failure);
+        new(turn, transcript, meaning.Intents.Select(i => i.ToString()).ToArray(), meaning.PhoneNumber, meaning.Name, interpreter, failure, meaning.FirstToken);
 }

@@ -123,6 +123,10 @@ public sealed class PhraseStore
         return all;
     }
 
+    /// <summary>The phrases not yet rendered on disk at <paramref name="sampleRate"/> in the configured voice (for <c>voicebot doctor</c>).</summary>
+    public IReadOnlyList<string> MissingOnDisk(int sampleRate) =>
+        _assets.Phrases.Phrases.Where(p => !File.Exists(CachePath(p.Key, p.Value, sampleRate))).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>The file that holds (or will hold) this phrase in the configured voice.</summary>
     public string CachePath(string key, string text, int sampleRate) => CachePath(_synthesizer.Voice, key, text, sampleRate);
 

@@ -108,6 +108,7 @@ public sealed class LlmUtteranceInterpreter : IUtteranceInterpreter
         var calls = new List<FunctionCallContent>();
         var started = _timeProvider.GetTimestamp();
         var updates = 0;
+        TimeSpan? firstToken = null;
 
         // One deadline, first for the first update and then for the whole response (a CTS made with a TimeProvider
         // keeps using it for CancelAfter).
@@ -120,6 +121,7 @@ public sealed class LlmUtteranceInterpreter : IUtteranceInterpreter
                 if (updates++ == 0)
                 {
                     var elapsed = _timeProvider.GetElapsedTime(started);
+                    firstToken = elapsed;
                     OpenAILog.LlmFirstUpdate(_logger, context.CallId, elapsed.TotalMilliseconds);
                     deadline.CancelAfter(_options.Timeout > elapsed ? _options.Timeout - elapsed : TimeSpan.Zero);
                 }
@@ -144,7 +146,7 @@ public sealed class LlmUtteranceInterpreter : IUtteranceInterpreter
                 : ProviderErrors.From(ProviderName, ex));
         }
 
-        var interpretation = ToInterpretation(calls, context);
+        var interpretation = ToInterpretation(calls, context) with { FirstToken = firstToken };
         OpenAILog.LlmInterpreted(
             _logger,
             context.CallId,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Phrases;
+using Voicebot.Abstractions.Records;
 using Voicebot.Gateway.Calls;
 
 namespace Voicebot.Testing.Gateway;
@@ -58,8 +59,9 @@ public sealed class FakeCallControl : ICallControl
         return Task.CompletedTask;
     }
 
-    public Task EndCallAsync(Guid callId, HangupReason? reason, CancellationToken cancellationToken = default)
+    public Task EndCallAsync(Guid callId, HangupReason? reason, CallMediaFacts media, CancellationToken cancellationToken = default)
     {
+        Call(callId).EndFacts = media;
         Call(callId).Ended.TrySetResult(reason);
         return Task.CompletedTask;
     }
@@ -72,6 +74,9 @@ public sealed class FakeCallControl : ICallControl
     /// <summary>One call as the fake control plane saw it.</summary>
     public sealed class RecordedCall(Guid callId)
     {
+        /// <summary>The gateway's facts given with the end of the call (frames on the wire, recording).</summary>
+        public CallMediaFacts? EndFacts { get; set; }
+
         private int _bargeInCount;
 
         public Guid CallId { get; } = callId;

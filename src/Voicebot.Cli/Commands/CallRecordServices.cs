@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Voicebot.Host;
+using Voicebot.Host.Hosting;
+using Voicebot.Records;
+using Voicebot.Records.Storage;
+
+namespace Voicebot.Cli.Commands;
+
+/// <summary>The call record store as the host configures it (appsettings.json next to the binaries, .env, environment), for <c>voicebot calls</c>.</summary>
+internal static class CallRecordServices
+{
+    public static (ServiceProvider Services, CallRecordsOptions Options) Build(string[] configArgs)
+    {
+        var contentRoot = VoicebotHost.FindContentRoot();
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(contentRoot)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddDotEnvFile(Path.Combine(contentRoot, ".env"))
+            .AddEnvironmentVariables()
+            .AddCommandLine(configArgs)
+            .Build();
+
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddCallRecords(configuration, contentRoot)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        try
+        {
+            return (services, services.GetRequiredService<IOptions<CallRecordsOptions>>().Value);
+        }
+        catch (OptionsValidationException)
+        {
+            services.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Where the records are, for messages: the file, or the server and database (never the password).</summary>
+    public static string Describe(CallRecordsOptions options, ICallRecordStore store)
+    {
+        if (store is SqliteCallRecordStore sqlite)
+        {
+            return $"SQLite {sqlite.Path}";
+        }
+
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(options.PostgresConnectionString);
+            return $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        }
+        catch (ArgumentException)
+        {
+            return "PostgreSQL (unreadable connection string)";
+        }
+    }
+}
