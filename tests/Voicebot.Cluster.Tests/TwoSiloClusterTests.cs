@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Npgsql;
 using Voicebot.Protocol;
 using Voicebot.Testing.Gateway;
 using Voicebot.Testing.Servers;
@@ -9,7 +10,8 @@ namespace Voicebot.Cluster.Tests;
 /// <summary>
 /// Two real <c>voicebot serve</c> processes clustered through a real Redis or PostgreSQL server: both see each other,
 /// each call's grain runs on the silo whose gateway holds its socket, and when one silo gets SIGTERM mid-call it exits
-/// 0 and ends its call while the other keeps serving.
+/// 0 and ends its call while the other keeps serving. Both silos write call records to one PostgreSQL server, and
+/// every call placed on either silo ends up there.
 /// </summary>
 public sealed class TwoSiloClusterTests
 {
@@ -18,8 +20,9 @@ public sealed class TwoSiloClusterTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await RedisServer.StartAsync(ct);
+        await using var postgres = await PostgresServer.CreateAsync(ct);
 
-        await RunClusterScenarioAsync(["--Orleans:Membership=redis", $"--Orleans:RedisConnectionString={redis.ConnectionString}"], ct);
+        await RunClusterScenarioAsync(["--Orleans:Membership=redis", $"--Orleans:RedisConnectionString={redis.ConnectionString}"], postgres, ct);
     }
 
     [Fact]
@@ -28,33 +31,53 @@ public sealed class TwoSiloClusterTests
         var ct = TestContext.Current.CancellationToken;
         await using var postgres = await PostgresServer.CreateAsync(ct);
 
-        await RunClusterScenarioAsync(["--Orleans:Membership=postgres", $"--Orleans:PostgresConnectionString={postgres.ConnectionString}"], ct);
+        await RunClusterScenarioAsync(["--Orleans:Membership=postgres", $"--Orleans:PostgresConnectionString={postgres.ConnectionString}"], postgres, ct);
     }
 
-    private static async Task RunClusterScenarioAsync(string[] clustering, CancellationToken ct)
+    private static async Task RunClusterScenarioAsync(string[] clustering, PostgresServer records, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromMinutes(2));
         var token = deadline.Token;
-        string[] common = [.. clustering, $"--Orleans:ClusterId=test-{Guid.NewGuid():N}", "--Calls:SilenceGiveUp=00:01:00", "--Calls:SilenceReprompt=00:00:50"];
+        var data = Path.Combine(Path.GetTempPath(), $"voicebot-cluster-{Guid.NewGuid():N}");
+        string[] common =
+        [
+            .. clustering,
+            $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
+            "--Records:Provider=postgres",
+            $"--Records:PostgresConnectionString={records.ConnectionString}",
+            "--Calls:SilenceGiveUp=00:01:00",
+            "--Calls:SilenceReprompt=00:00:50",
+        ];
 
         // One after the other: the first warms the shared phrase cache, the second finds it ready.
-        await using var first = SiloProcess.Start("silo-a", common);
+        await using var first = SiloProcess.Start("silo-a", [.. common, $"--Records:SpoolDirectory={Path.Combine(data, "spool-a")}"]);
         await first.WaitReadyAsync(token);
-        await using var second = SiloProcess.Start("silo-b", common);
+        await using var second = SiloProcess.Start("silo-b", [.. common, $"--Records:SpoolDirectory={Path.Combine(data, "spool-b")}"]);
         await second.WaitReadyAsync(token);
 
         try
         {
-            await RunWithSilosAsync(first, second, token);
+            var calls = await RunWithSilosAsync(first, second, token);
+
+            // No record lost: every call, on either silo, is in the shared store.
+            await WaitUntilAsync(async () => (await StoredCallIdsAsync(records, token)).IsSupersetOf(calls), token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || deadline.IsCancellationRequested)
         {
             throw new InvalidOperationException($"{ex.Message}\n--- silo-a ---\n{first.Output}\n--- silo-b ---\n{second.Output}", ex);
         }
+        finally
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
     }
 
-    private static async Task RunWithSilosAsync(SiloProcess first, SiloProcess second, CancellationToken token)
+    /// <summary>Runs the calls; returns the ids of every call placed.</summary>
+    private static async Task<Guid[]> RunWithSilosAsync(SiloProcess first, SiloProcess second, CancellationToken token)
     {
         var (viewA, viewB) = await WaitForTwoActiveSilosAsync(first, second, token);
         Assert.NotEqual(viewA.Local, viewB.Local);
@@ -76,7 +99,8 @@ public sealed class TwoSiloClusterTests
         // declared dead), and keeps serving: its call is still up, and a new call completes with an outcome.
         await WaitUntilAsync(async () => !(await second.GetClusterAsync(token)).Silos.Any(s => s.Address == viewA.Local && s.Status == "Active"), token);
         Assert.False(callOnB.Client.Closed.IsCompleted);
-        await using (var newCall = await PlaceCallAsync(second, Guid.NewGuid(), token))
+        var newCallId = Guid.NewGuid();
+        await using (var newCall = await PlaceCallAsync(second, newCallId, token))
         {
             await newCall.Client.HangUpAsync();
             var outcome = await WaitForOutcomeAsync(second, newCall.Id, token);
@@ -85,6 +109,7 @@ public sealed class TwoSiloClusterTests
 
         await callOnB.Client.HangUpAsync();
         Assert.Equal("abandoned", await WaitForOutcomeAsync(second, callOnB.Id, token));
+        return [callOnA.Id, callOnB.Id, newCallId];
 
     }
 
@@ -101,6 +126,27 @@ public sealed class TwoSiloClusterTests
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
+    }
+
+    private static async Task<HashSet<Guid>> StoredCallIdsAsync(PostgresServer records, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(records.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('voicebot_call_records') IS NOT NULL", connection);
+        if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+        {
+            return [];
+        }
+
+        await using var command = new NpgsqlCommand("SELECT call_id FROM voicebot_call_records", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var ids = new HashSet<Guid>();
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
     }
 
     private static HashSet<string> ActiveAddresses(ClusterView view) =>

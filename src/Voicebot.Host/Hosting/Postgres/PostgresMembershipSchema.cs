@@ -11,7 +11,7 @@ namespace Voicebot.Host.Hosting.Postgres;
 internal static class PostgresMembershipSchema
 {
     /// <summary>Key for <c>pg_advisory_xact_lock</c>, so silos starting together apply the schema one at a time.</summary>
-    public const long AdvisoryLockKey = 0x766F_6963_6562_6F74; // "voicebot"
+    public const long AdvisoryLockKey = 0x6F72_6C65_616E_7321; // "orleans!", distinct from the records migration lock
 
     /// <summary>Tables, created if missing. The version row is the membership table's etag; each write bumps it.</summary>
     public const string Tables = """
