@@ -8,6 +8,7 @@ var root = new RootCommand("Voicebot.Orleans: run the bot, place simulated calls
     CallsCommand.Create(),
     CacheCommand.Create(),
     DoctorCommand.Create(),
+    RecordingsCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -9,6 +9,7 @@ using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
+using Voicebot.Recordings.Recording;
 
 namespace Voicebot.Gateway;
 
@@ -24,7 +25,8 @@ internal sealed class AudioSocketConnectionHandler(
     TimeProvider time,
     IOptions<AudioSocketOptions> options,
     IOptions<BargeInOptions> bargeInOptions,
-    ILogger<AudioSocketConnectionHandler> logger) : ConnectionHandler
+    ILogger<AudioSocketConnectionHandler> logger,
+    CallRecordingWriter? recordings = null) : ConnectionHandler
 {
     private const int BusyPlaybackId = -1;
 
@@ -165,6 +167,7 @@ internal sealed class AudioSocketConnectionHandler(
 
                                     // Barge-in first: a flush must not wait behind the publish's backpressure.
                                     session.OnInboundAudio(sequence, pcm);
+                                    session.Recorder?.WriteCaller(pcm);
                                     await control.PublishAsync(callId, InboundMedia.ForAudio(sequence, pcm, sampleRate), session.Lifetime);
                                 }
 
@@ -215,6 +218,7 @@ internal sealed class AudioSocketConnectionHandler(
             {
                 pacer.Remove(session);
                 await CloseAsync(connection, session);
+                session.Recorder?.Complete();   // no more frames: the writer finishes the file
             }
 
             if (admission == CallAdmission.Admitted)
@@ -223,7 +227,7 @@ internal sealed class AudioSocketConnectionHandler(
                 if (session is not null)
                 {
                     // Not awaited: the socket closes now, whatever the control plane's latency.
-                    _ = ReportEndAsync(callId, endReason, session.MediaFacts(recordingPath: null));
+                    _ = ReportEndAsync(callId, endReason, session.MediaFacts(session.RecordingPath));
                 }
             }
 
@@ -253,7 +257,10 @@ internal sealed class AudioSocketConnectionHandler(
             logger,
             connection.ConnectionClosed,
             bargeInOptions.Value,
-            time);
+            time)
+        {
+            Recorder = admitted ? recordings?.Start(callId, sampleRate) : null,
+        };
 
         // From here on only the pacer writes this socket.
         pacer.Add(session);

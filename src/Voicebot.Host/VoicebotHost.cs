@@ -10,6 +10,7 @@ using Voicebot.Host.Http;
 using Voicebot.Providers.Asterisk;
 using Voicebot.Providers.Local;
 using Voicebot.Records;
+using Voicebot.Recordings;
 
 namespace Voicebot.Host;
 
@@ -52,6 +53,7 @@ public static class VoicebotHost
         builder.Services.AddCallRecords(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddAsteriskAmi(builder.Configuration);
         builder.Services.AddAudioSocketGateway(builder.Configuration);
+        builder.Services.AddCallRecordings(builder.Configuration, builder.Environment.ContentRootPath);
 
         builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()
             .Bind(builder.Configuration.GetSection(HttpOptions.SectionName));

@@ -31,6 +31,7 @@ public sealed class DurableCallRecordSink : ICallRecordSink, IHostedService, IAs
     private readonly CancellationTokenSource _stopReplay = new();
     private volatile bool _outage;
     private volatile bool _spoolOnly;
+    private int _disposed;
     private Task _writer = Task.CompletedTask;
     private Task _replayer = Task.CompletedTask;
 
@@ -94,12 +95,22 @@ public sealed class DurableCallRecordSink : ICallRecordSink, IHostedService, IAs
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var leftovers = _spool.RecoverLeftovers();
-        if (leftovers > 0)
+        try
         {
-            RecordsLog.SpoolFound(_logger, leftovers);
-            _spooledSignal.Writer.TryWrite(true);
+            var leftovers = _spool.RecoverLeftovers();
+            if (leftovers > 0)
+            {
+                RecordsLog.SpoolFound(_logger, leftovers);
+            }
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not fatal: the replay loop reads the spool again and reports what it cannot read.
+            RecordsLog.ReplayLoopFailed(_logger, TimeSpan.Zero, ex);
+        }
+
+        // Always look at the spool once at start: files from a previous run are replayed as soon as the store answers.
+        _spooledSignal.Writer.TryWrite(true);
 
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         _replayer = Task.Run(ReplayLoopAsync, CancellationToken.None);
@@ -126,6 +137,12 @@ public sealed class DurableCallRecordSink : ICallRecordSink, IHostedService, IAs
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it once per registration (sink, ICallRecordSink, hosted service).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         AbortWrites();
         await _stopReplay.CancelAsync();

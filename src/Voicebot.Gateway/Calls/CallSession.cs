@@ -6,6 +6,7 @@ using Voicebot.Abstractions.Records;
 using Voicebot.Audio;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Protocol;
+using Voicebot.Recordings.Recording;
 
 namespace Voicebot.Gateway.Calls;
 
@@ -135,6 +136,12 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
 
     /// <summary>Cancelled when the session ends or the connection closes; guards inbound publishing.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
+
+    /// <summary>Records the call (caller left, bot right); <see langword="null"/> when recordings are off or the call was refused.</summary>
+    public CallRecorder? Recorder { get; init; }
+
+    /// <summary>The call's recording file, for the call record; <see langword="null"/> when there is none.</summary>
+    public string? RecordingPath => Recorder?.RecordingPath;
 
     /// <summary>Next inbound sequence number, from 0. Called by the connection's read loop only.</summary>
     public long NextInboundSequence() => _inboundSequence++;
@@ -428,6 +435,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         // Padding: the last frame of an item, a late stream chunk, or paced silence (AudioSocket() hangs up after 2 s
         // without activity). The next item starts on a frame boundary.
         payload[filled..].Clear();
+        Recorder?.WriteBot(payload);
         if (_echo is not null)
         {
             var rms = filled > 0 ? PcmLevel.Rms(payload) : 0;

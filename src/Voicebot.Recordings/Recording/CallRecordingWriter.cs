@@ -1,0 +1,126 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Voicebot.Recordings.Recording;
+
+/// <summary>
+/// Starts call recordings and does all their file I/O: one background loop drains every active
+/// <see cref="CallRecorder"/> every <see cref="DrainInterval"/>, so a call costs no task or thread of its own and the
+/// gateway's hot path never touches the disk. On shutdown every recording still open is finished.
+/// </summary>
+public sealed class CallRecordingWriter : BackgroundService
+{
+    /// <summary>How often the writer moves recorded frames to disk.</summary>
+    internal static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly Lock _gate = new();
+    private readonly List<CallRecorder> _active = [];
+    private readonly List<CallRecorder> _draining = [];
+    private readonly RecordingOptions _options;
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CallRecordingWriter> _logger;
+
+    /// <param name="options">The <c>Recordings</c> section.</param>
+    /// <param name="directory">The recordings root, already resolved against the content root.</param>
+    /// <param name="time">The clock that stamps frames and names files.</param>
+    /// <param name="logger">For failures, with the call id.</param>
+    public CallRecordingWriter(IOptions<RecordingOptions> options, RecordingDirectory directory, TimeProvider time, ILogger<CallRecordingWriter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(directory);
+        _options = options.Value;
+        _directory = directory.Path;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Recordings not finished yet.</summary>
+    public int ActiveRecordings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _active.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts recording a call at <paramref name="sampleRate"/>: the file is
+    /// <c>{Directory}/yyyy-MM-dd/yyyyMMdd-HHmmss_{callId}.wav</c> (UTC). Does no I/O (the writer creates the file).
+    /// </summary>
+    /// <returns>The recorder to feed, or <see langword="null"/> when recordings are disabled.</returns>
+    public CallRecorder? Start(Guid callId, int sampleRate)
+    {
+        if (!_options.Enabled)
+        {
+            return null;
+        }
+
+        var recorder = new CallRecorder(callId, sampleRate, PathFor(_directory, callId, _time.GetUtcNow()), _time, _options.HeaderUpdateInterval, _logger);
+        lock (_gate)
+        {
+            _active.Add(recorder);
+        }
+
+        return recorder;
+    }
+
+    /// <summary>Where a call started at <paramref name="startedAt"/> is recorded under <paramref name="root"/>.</summary>
+    public static string PathFor(string root, Guid callId, DateTimeOffset startedAt)
+    {
+        var utc = startedAt.UtcDateTime;
+        return System.IO.Path.Combine(
+            root,
+            utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"{utc:yyyyMMdd-HHmmss}_{callId:D}.wav"));
+    }
+
+    /// <summary>One pass over every active recording. <paramref name="finish"/> finishes them all (shutdown).</summary>
+    internal async Task DrainAllAsync(bool finish, CancellationToken cancellationToken)
+    {
+        _draining.Clear();
+        lock (_gate)
+        {
+            _draining.AddRange(_active);
+        }
+
+        foreach (var recorder in _draining)
+        {
+            if (await recorder.DrainAsync(finish, cancellationToken))
+            {
+                lock (_gate)
+                {
+                    _active.Remove(recorder);
+                }
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await DrainAllAsync(finish: false, stoppingToken);
+                await Task.Delay(DrainInterval, _time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: finish below.
+        }
+        catch (Exception ex)
+        {
+            RecordingsLog.RecordingWriterFailed(_logger, ex);
+        }
+
+        // Whatever is still open gets its last samples and final header: a clean stop leaves no file to repair.
+        await DrainAllAsync(finish: true, CancellationToken.None);
+    }
+}
