@@ -72,6 +72,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             "--Orleans:AdvertisedAddress=127.0.0.1",
             "--Serilog:MinimumLevel:Default=Warning",
             "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Information",
+            "--Serilog:MinimumLevel:Override:Orleans.Runtime.MembershipService=Information",
         }.Concat(hostArguments))
         {
             startInfo.ArgumentList.Add(argument);
