@@ -9,8 +9,8 @@ using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
 using Voicebot.Providers.Asterisk;
 using Voicebot.Providers.Local;
-using Voicebot.Records;
 using Voicebot.Recordings;
+using Voicebot.Records;
 
 namespace Voicebot.Host;
 
