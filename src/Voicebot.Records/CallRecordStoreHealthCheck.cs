@@ -3,7 +3,12 @@ using Voicebot.Records.Storage;
 
 namespace Voicebot.Records;
 
-/// <summary>Readiness: the call record store answers a ping within a few seconds.</summary>
+/// <summary>
+/// Readiness: the call record store answers a ping within a few seconds. A store outage reports <c>Degraded</c>, not
+/// <c>Unhealthy</c>: records wait in the disk spool meanwhile and nothing is lost, so taking every silo out of service
+/// (what a failing readiness probe does) would refuse all calls for no gain. The status and reason stay visible in the
+/// /health/ready body and the logs.
+/// </summary>
 internal sealed class CallRecordStoreHealthCheck(ICallRecordStore store, TimeProvider time) : IHealthCheck
 {
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(3);
@@ -18,7 +23,7 @@ internal sealed class CallRecordStoreHealthCheck(ICallRecordStore store, TimePro
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The exception's message only: a connection string never reaches the health output.
-            return HealthCheckResult.Unhealthy($"call record store unreachable ({ex.GetType().Name})");
+            return HealthCheckResult.Degraded($"call record store unreachable ({ex.GetType().Name}); records are spooled to disk");
         }
     }
 }

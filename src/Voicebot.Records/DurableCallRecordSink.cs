@@ -50,6 +50,7 @@ public sealed class DurableCallRecordSink : ICallRecordSink, IHostedService, IAs
         _time = time;
         _metrics = metrics;
         _logger = logger;
+        metrics.Observe(() => _queue.Reader.Count, () => _outage);
     }
 
     /// <summary>Whether the store is considered down (records go straight to the spool until a replay succeeds).</summary>

@@ -52,7 +52,7 @@ public sealed class CallRecordsServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
-    public async Task AddCallRecords_PostgresUnreachable_ReadinessIsUnhealthyWithoutTheSecret()
+    public async Task AddCallRecords_PostgresUnreachable_ReadinessIsDegradedWithoutTheSecret()
     {
         var ct = TestContext.Current.CancellationToken;
         var port = LoopbackPorts.Take(1)[0];
@@ -65,7 +65,7 @@ public sealed class CallRecordsServiceCollectionExtensionsTests : IDisposable
         var health = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(c => c.Tags.Contains("ready"), ct);
 
         Assert.IsType<PostgresCallRecordStore>(services.GetRequiredService<ICallRecordStore>());
-        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Equal(HealthStatus.Degraded, health.Status);   // records spool meanwhile: the silo keeps taking calls
         Assert.DoesNotContain("hunter2", health.Entries["records"].Description ?? "", StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -61,12 +62,18 @@ public sealed class DurableCallRecordSinkTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var store = new SwitchableCallRecordStore { Down = true };
         await using var harness = new SinkHarness(store, _time, SpoolDirectory, Options);
+        using var written = new MetricCollector<long>(harness.MeterFactory, RecordsMetrics.MeterName, "voicebot.records.written");
+        using var spooled = new MetricCollector<long>(harness.MeterFactory, RecordsMetrics.MeterName, "voicebot.records.spooled");
+        using var replayed = new MetricCollector<long>(harness.MeterFactory, RecordsMetrics.MeterName, "voicebot.records.replayed");
+        using var outage = new MetricCollector<int>(harness.MeterFactory, RecordsMetrics.MeterName, "voicebot.records.outage");
         await harness.Sink.StartAsync(ct);
         var records = Enumerable.Range(0, 3).Select(_ => SampleRecords.Create()).ToList();
 
         records.ForEach(harness.Sink.Submit);
         await harness.Sink.FlushAsync(ct);
         var spooledDuringOutage = harness.Spool.PendingFiles().Count;
+        outage.RecordObservableInstruments();
+        var outageGauge = outage.LastMeasurement?.Value;
         store.Down = false;
         await Eventually.TrueAsync(
             () =>
@@ -86,6 +93,12 @@ public sealed class DurableCallRecordSinkTests : IDisposable
         Assert.Equal(1, store.WritesOf(after.CallId));
         Assert.Empty(harness.Spool.PendingFiles());
         Assert.Contains(harness.Logs.GetSnapshot(), l => l.Id.Name == "StoreBack");
+        outage.RecordObservableInstruments();
+        Assert.Equal(1, outageGauge);
+        Assert.Equal(0, outage.LastMeasurement?.Value);
+        Assert.Equal(3, spooled.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(3, replayed.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(1, written.GetMeasurementSnapshot().EvaluateAsCounter());
     }
 
     [Fact]

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Voicebot.Grains.Phrases;
+using Voicebot.Providers.Asterisk.Ami;
+using Voicebot.Records.Storage;
 
 namespace Voicebot.Cli.Doctor;
 
@@ -31,7 +33,44 @@ internal sealed class SetupChecks(IServiceProvider services, IConfiguration conf
         results.AddRange(Directories());
         results.Add(PhraseCache());
         results.AddRange(Ports());
+        results.Add(await RecordStoreAsync(cancellationToken));
+        results.Add(await AsteriskManagerAsync(cancellationToken));
         return results;
+    }
+
+    /// <summary>The call-record database answers (SQLite: the file can be created and opened; PostgreSQL: the server answers).</summary>
+    private async Task<SetupCheckResult> RecordStoreAsync(CancellationToken cancellationToken)
+    {
+        var provider = configuration["Records:Provider"] ?? "sqlite";
+        try
+        {
+            var store = services.GetRequiredService<ICallRecordStore>();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ProcessTimeout);
+            await store.PingAsync(timeout.Token);
+            return SetupCheckResult.Pass("record store", $"{provider} reachable");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return SetupCheckResult.Fail("record store", $"{provider}: {ex.Message}",
+                provider == "postgres"
+                    ? "start PostgreSQL or correct Records__PostgresConnectionString (records queue on disk meanwhile, nothing is lost)"
+                    : "make Records:SqlitePath's directory writable");
+        }
+    }
+
+    private async Task<SetupCheckResult> AsteriskManagerAsync(CancellationToken cancellationToken)
+    {
+        var options = configuration.GetSection(AmiOptions.SectionName).Get<AmiOptions>() ?? new AmiOptions();
+        if (!options.Enabled)
+        {
+            return SetupCheckResult.Skip("Asterisk AMI", "not configured (transfers go through the dialplan)");
+        }
+
+        var probe = await AmiProbe.CheckAsync(options, cancellationToken: cancellationToken);
+        return probe.Ok
+            ? SetupCheckResult.Pass("Asterisk AMI", probe.Detail)
+            : SetupCheckResult.Fail("Asterisk AMI", probe.Detail, "check Asterisk:Ami:Host/Port, manager.conf (deploy/asterisk/manager.conf) and Asterisk__Ami__Secret");
     }
 
     private static SetupCheckResult Runtime() =>

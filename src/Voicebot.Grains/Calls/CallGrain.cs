@@ -383,7 +383,8 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
         _completedRecord = new CallRecord(
             CallId, _start?.GatewaySilo ?? RuntimeIdentity, _start?.RemoteEndPoint, _outcome.Slots.GetValueOrDefault("phone"),
-            _outcome.StartedAt, _outcome.EndedAt, _outcome.Outcome, _outcome.EndReason, _outcome.Slots, _outcome.VisitedStates,
+            _outcome.StartedAt, media.EndedAt > _outcome.EndedAt ? media.EndedAt : _outcome.EndedAt,   // the goodbye plays after the outcome is known
+            _outcome.Outcome, _outcome.EndReason, _outcome.Slots, _outcome.VisitedStates,
             [.. _history], turns, [.. _providerErrors], media.RecordingPath);
         _records?.Submit(_completedRecord);
         return Task.FromResult<CallRecord?>(_completedRecord);

@@ -15,8 +15,10 @@ namespace Voicebot.Providers.Asterisk.Ami;
 /// the host keeps running. Every wait goes through the <see cref="TimeProvider"/>. Thread-safe.
 /// </summary>
 /// <remarks>
-/// Written on the socket rather than taken from NuGet: the AMI libraries there (AsterNET and its forks) are
-/// synchronous, thread-per-connection designs without cancellation, and none is maintained for current .NET.
+/// Written on the socket rather than taken from NuGet: the AMI packages there (AsterNET and its forks) are .NET
+/// Standard libraries built around a reader thread and blocking sends, without <see cref="CancellationToken"/> or
+/// <see cref="TimeProvider"/>, and the bot needs six actions of a small text protocol. (The registry's search was not
+/// reachable from the build machine, so no package was test-built.)
 /// </remarks>
 public sealed class AmiClient : BackgroundService, IAmiClient
 {
@@ -33,6 +35,7 @@ public sealed class AmiClient : BackgroundService, IAmiClient
     private TaskCompletionSource _connected = NewSignal();
     private Connection? _current;
     private long _nextActionId;
+    private bool _stopping;
 
     public AmiClient(IOptions<AmiOptions> options, TimeProvider time, ILogger<AmiClient> logger)
     {
@@ -72,6 +75,25 @@ public sealed class AmiClient : BackgroundService, IAmiClient
         }
     }
 
+    /// <summary>Logs off politely (bounded by <see cref="AmiOptions.RequestTimeout"/>), then stops the connection loop.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _stopping, true);
+        if (Volatile.Read(ref _current) is { } connection)
+        {
+            try
+            {
+                await SendOnAsync(connection, new AmiAction("Logoff"), cancellationToken);
+            }
+            catch (Exception ex) when (ex is AmiUnavailableException or OperationCanceledException)
+            {
+                // Asterisk will notice the closed socket instead.
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -83,14 +105,19 @@ public sealed class AmiClient : BackgroundService, IAmiClient
             {
                 outcome = await RunConnectionAsync(stoppingToken);
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex)
             {
                 // A hosted service that throws stops the host: never let the AMI side take the calls down with it.
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 AsteriskLog.AmiConnectFailed(_logger, _options.Host, _options.Port, Describe(ex, ex.GetType().Name));
                 outcome = ConnectionOutcome.ConnectFailed;
             }
 
-            if (stoppingToken.IsCancellationRequested)
+            if (outcome == ConnectionOutcome.Stopped || stoppingToken.IsCancellationRequested || Volatile.Read(ref _stopping))
             {
                 break;
             }
@@ -192,7 +219,7 @@ public sealed class AmiClient : BackgroundService, IAmiClient
             ClearCurrent(connection);
             await connectionStopping.CancelAsync();
             await pings;
-            if (stoppingToken.IsCancellationRequested)
+            if (stoppingToken.IsCancellationRequested || Volatile.Read(ref _stopping))
             {
                 return ConnectionOutcome.Stopped;
             }

@@ -60,12 +60,20 @@ public sealed class AmiMessage
 
     /// <summary>
     /// The value of the channel variable <paramref name="name"/> from the <c>Variable: NAME=value</c> lines a
-    /// <c>Status</c> event carries when asked with <c>Variables</c> (manager.c <c>action_status</c>).
+    /// <c>Status</c> event carries when asked with <c>Variables</c> (manager.c <c>action_status</c>), or from the
+    /// <c>ChanVariable: NAME=value</c> lines of a channel snapshot (manager.conf <c>channelvars</c>).
     /// </summary>
     public string? GetChannelVariable(string name)
     {
-        foreach (var line in GetAll("Variable"))
+        foreach (var field in _fields)
         {
+            if (!string.Equals(field.Key, "Variable", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(field.Key, "ChanVariable", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var line = field.Value;
             var equals = line.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0 && line.AsSpan(0, equals).Equals(name, StringComparison.OrdinalIgnoreCase))
             {

@@ -7,6 +7,7 @@ using Voicebot.Abstractions.Records;
 using Voicebot.Cli.Commands;
 using Voicebot.Records.Storage;
 using Voicebot.Testing.Paths;
+using Voicebot.Testing.Servers;
 
 namespace Voicebot.Cli.Tests.Commands;
 
@@ -95,6 +96,26 @@ public sealed class CallsCommandTests : IDisposable
         Assert.Matches(@"dtmf.*0612345678.*-.*-.*-.*38 ms", keyTurn);
         Assert.Contains("OpenAI TTS did not answer", text, StringComparison.Ordinal);
         Assert.Contains("/var/lib/voicebot/recordings/call.wav", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShowAsync_PostgresConfigured_ReadsTheRecordFromTheServer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (console, output) = TestConsole();
+        await using var server = await PostgresServer.CreateAsync(ct);
+        var record = Record(Noon, CallOutcomeKind.NoTechnician, "0699999999");
+        await using (var store = new PostgresCallRecordStore(server.ConnectionString, NullLogger<PostgresCallRecordStore>.Instance))
+        {
+            await store.SaveAsync(record, ct);
+        }
+
+        string[] args = ["--Records:Provider=postgres", $"--Records:PostgresConnectionString={server.ConnectionString}"];
+        var exit = await CallsCommand.ShowAsync(args, record.CallId.ToString(), console, ct);
+
+        Assert.Equal(CallsCommand.Success, exit);
+        Assert.Contains("NoTechnician (completed)", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("0699999999", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

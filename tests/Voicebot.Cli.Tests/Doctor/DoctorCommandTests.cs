@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Spectre.Console;
 using Voicebot.Cli.Commands;
+using Voicebot.Testing.Emulators.Ami;
 using Voicebot.Testing.Network;
 using Voicebot.Testing.Paths;
 
@@ -65,6 +66,32 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Contains("ok   secret: Deepgram: set", text, StringComparison.Ordinal);
         Assert.Contains("FAIL configuration", text, StringComparison.Ordinal);   // Llm:Enabled without ApiKey is invalid too
         Assert.DoesNotContain("dg-secret-value-123", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_AsteriskManagerAndDatabase_CheckedOnlyWhenConfiguredAndAgainstTheRealPeers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var ami = await AmiEmulator.StartAsync(ct);
+        var ports = LoopbackPorts.Take(5);
+        string[] good = [.. Settings(ports), "--Asterisk:Ami:Enabled=true", $"--Asterisk:Ami:Port={ami.Port}", $"--Asterisk:Ami:Secret={AmiEmulator.DefaultSecret}"];
+        string[] bad =
+        [
+            .. Settings(ports), "--Asterisk:Ami:Enabled=true", $"--Asterisk:Ami:Port={ami.Port}", "--Asterisk:Ami:Secret=wrong-secret",
+            "--Records:Provider=postgres", $"--Records:PostgresConnectionString=Host=127.0.0.1;Port={ports[4]};Username=voicebot;Timeout=2",
+        ];
+
+        var (goodConsole, goodOutput) = TestConsole();
+        await DoctorCommand.RunAsync(good, goodConsole, ct);
+        var (badConsole, badOutput) = TestConsole();
+        var badExit = await DoctorCommand.RunAsync(bad, badConsole, ct);
+
+        Assert.Contains("ok   Asterisk AMI", goodOutput.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ok   record store: sqlite reachable", goodOutput.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, badExit);
+        Assert.Contains("FAIL Asterisk AMI", badOutput.ToString(), StringComparison.Ordinal);
+        Assert.Contains("FAIL record store: postgres", badOutput.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret", badOutput.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -258,6 +258,21 @@ public sealed class AmiClientTests
     }
 
     [Fact]
+    public async Task StopAsync_Connected_LogsOffWithoutReportingALostConnection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var emulator = await AmiEmulator.StartAsync(ct);
+        var ami = await AmiTestClient.StartAsync(AmiTestClient.OptionsFor(emulator), cancellationToken: ct);
+
+        await ami.DisposeAsync();
+
+        Assert.Equal(1, emulator.CountActions("Logoff"));
+        Assert.False(ami.Client.IsConnected);
+        Assert.DoesNotContain(ami.Logs.GetSnapshot(), r => r.Id.Name is "AmiDisconnected" or "AmiReconnecting");
+        Assert.True(ami.Client.ExecuteTask!.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void BackoffDelay_DoublesFromMinAndCapsAtMax()
     {
         var options = new AmiOptions { ReconnectMinDelay = TimeSpan.FromSeconds(1), ReconnectMaxDelay = TimeSpan.FromSeconds(30) };

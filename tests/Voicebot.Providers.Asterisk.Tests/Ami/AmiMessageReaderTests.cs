@@ -71,13 +71,14 @@ public sealed class AmiMessageReaderTests
     public void TryRead_RepeatedKeys_KeepsEveryValue()
     {
         var buffer = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(
-            "Event: Status\r\nChannel: PJSIP/sav-00000001\r\nVariable: VOICEBOT_CALL_ID=5f0c\r\nVariable: OTHER=a=b\r\n\r\n"));
+            "Event: Status\r\nChannel: PJSIP/sav-00000001\r\nVariable: VOICEBOT_CALL_ID=5f0c\r\nVariable: OTHER=a=b\r\nChanVariable: SNAP=1\r\n\r\n"));
 
         Assert.True(AmiMessageReader.TryRead(ref buffer, 4096, out var message));
 
         Assert.Equal(["VOICEBOT_CALL_ID=5f0c", "OTHER=a=b"], message!.GetAll("Variable"));
         Assert.Equal("5f0c", message.GetChannelVariable("voicebot_call_id"));
         Assert.Equal("a=b", message.GetChannelVariable("OTHER"));
+        Assert.Equal("1", message.GetChannelVariable("SNAP"));
         Assert.Null(message.GetChannelVariable("MISSING"));
     }
 

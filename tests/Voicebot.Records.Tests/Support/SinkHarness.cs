@@ -15,7 +15,8 @@ internal sealed class SinkHarness : IAsyncDisposable
     public SinkHarness(ICallRecordStore store, TimeProvider time, string spoolDirectory, CallRecordsOptions? options = null)
     {
         Logs = new FakeLogCollector();
-        var metrics = new RecordsMetrics(_metrics.GetRequiredService<IMeterFactory>());
+        MeterFactory = _metrics.GetRequiredService<IMeterFactory>();
+        var metrics = new RecordsMetrics(MeterFactory);
         Spool = new CallRecordSpool(spoolDirectory, time, metrics, new FakeLogger<CallRecordSpool>(Logs));
         Sink = new DurableCallRecordSink(
             store,
@@ -27,6 +28,8 @@ internal sealed class SinkHarness : IAsyncDisposable
     }
 
     public FakeLogCollector Logs { get; }
+
+    public IMeterFactory MeterFactory { get; }
 
     public CallRecordSpool Spool { get; }
 

@@ -31,7 +31,7 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>The loopback port the server listens on (the same across stop and start).</summary>
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>The data directory (owned by the <c>postgres</c> user).</summary>
     public string DataDirectory => Path.Combine(_rootDirectory, "data");
@@ -67,8 +67,19 @@ public sealed class PostgresServer : IAsyncDisposable
                 ["-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
                 asServerUser: true,
                 cancellationToken);
-            await server.StartAsync(cancellationToken);
-            return server;
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await server.StartAsync(cancellationToken);
+                    return server;
+                }
+                catch (InvalidOperationException) when (attempt < 3)
+                {
+                    // Another process may have taken the free port between our check and the server's bind.
+                    server.Port = LoopbackPorts.Take(1)[0];
+                }
+            }
         }
         catch
         {
