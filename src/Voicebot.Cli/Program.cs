@@ -11,4 +11,11 @@ var root = new RootCommand("Voicebot.Orleans: run the bot, place simulated calls
     RecordingsCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+
+// `serve` drains its calls on SIGTERM for minutes (Drain:Deadline): the host's own signal handling runs that stop, so
+// System.CommandLine must not turn the signal into exit code 143 after its default 2 s.
+var invocation = parsed.CommandResult.Command.Name == "serve"
+    ? new InvocationConfiguration { ProcessTerminationTimeout = null }
+    : new InvocationConfiguration();
+return await parsed.InvokeAsync(invocation);

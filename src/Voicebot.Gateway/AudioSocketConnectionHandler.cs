@@ -7,7 +7,9 @@ using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Drain;
 using Voicebot.Gateway.Pacing;
+using Voicebot.Gateway.Watching;
 using Voicebot.Protocol;
 using Voicebot.Recordings.Recording;
 
@@ -25,7 +27,9 @@ internal sealed class AudioSocketConnectionHandler(
     TimeProvider time,
     IOptions<AudioSocketOptions> options,
     IOptions<BargeInOptions> bargeInOptions,
+    GatewayMetrics metrics,
     ILogger<AudioSocketConnectionHandler> logger,
+    GatewayDrain drain,
     CallRecordingWriter? recordings = null) : ConnectionHandler
 {
     private const int BusyPlaybackId = -1;
@@ -111,10 +115,20 @@ internal sealed class AudioSocketConnectionHandler(
                                 scope = GatewayLog.CallScope(logger, callId);
                                 GatewayLog.CallConnected(logger, callId, connection.RemoteEndPoint, connection.ConnectionId);
                                 admission = calls.TryAdmit(callId, connectedAt);
+                                metrics.AdmissionRefused(admission.Value);
                                 if (admission == CallAdmission.Duplicate)
                                 {
                                     GatewayLog.DuplicateCall(logger, callId);
                                     endReason = HangupReason.ProtocolError;
+                                    await HangUpAsync(connection, session: null, callId);
+                                    return;
+                                }
+
+                                if (admission == CallAdmission.Draining)
+                                {
+                                    // Accepted just before the listener closed: an immediate hang-up lets the dialplan route it elsewhere.
+                                    DrainLog.CallRefused(logger, callId);
+                                    endReason = HangupReason.Shutdown;
                                     await HangUpAsync(connection, session: null, callId);
                                     return;
                                 }
@@ -221,14 +235,27 @@ internal sealed class AudioSocketConnectionHandler(
                 session.Recorder?.Complete();   // no more frames: the writer finishes the file
             }
 
+            if (session is { EndedForShutdown: true })
+            {
+                // However the socket went (our hang-up, or Asterisk closing it first), the drain ended this call.
+                endReason = HangupReason.Shutdown;
+            }
+
             if (admission == CallAdmission.Admitted)
             {
-                calls.Release(callId);
                 if (session is not null)
                 {
-                    // Not awaited: the socket closes now, whatever the control plane's latency.
-                    _ = ReportEndAsync(callId, endReason, session.MediaFacts(session.RecordingPath));
+                    // Not awaited: the socket closes now, whatever the control plane's latency. Tracked before the slot
+                    // is freed, so the drain waits for it.
+                    drain.TrackEndReport(ReportEndAsync(callId, endReason, session.MediaFacts(session.RecordingPath)));
                 }
+
+                calls.Release(callId);
+            }
+
+            if (session is not null)
+            {
+                drain.Untrack(session, endReason);
             }
 
             GatewayLog.CallEnded(logger, callId, endReason?.ToString() ?? "BotHungUp");
@@ -266,6 +293,7 @@ internal sealed class AudioSocketConnectionHandler(
         pacer.Add(session);
         if (admitted)
         {
+            drain.Track(session);
             GatewayLog.CallStarted(logger, callId, sampleRate);
             var start = new CallStart(sampleRate, connectedAt, connection.RemoteEndPoint?.ToString());
             await control.StartCallAsync(callId, start, session, session.Lifetime);

@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Drain;
 using Voicebot.Gateway.Pacing;
+using Voicebot.Gateway.Watching;
 
 namespace Voicebot.Gateway;
 
@@ -15,7 +17,8 @@ public static class AudioSocketServiceCollectionExtensions
     /// Adds the AudioSocket gateway: options (sections <see cref="AudioSocketOptions.SectionName"/> and
     /// <see cref="BargeInOptions.SectionName"/>, validated on start),
     /// the Kestrel endpoint, the call registry, the outbound pacer and <see cref="OrleansCallControl"/> as
-    /// <see cref="ICallControl"/>. Every registration is a TryAdd, so a host or a test can register its own first.
+    /// <see cref="ICallControl"/>, and the drain on shutdown (section <see cref="DrainOptions.SectionName"/>, see
+    /// <see cref="IDrainState"/>). Every registration is a TryAdd, so a host or a test can register its own first.
     /// </summary>
     public static IServiceCollection AddAudioSocketGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,10 +33,14 @@ public static class AudioSocketServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallRegistry>();
         services.TryAddSingleton<OutboundPacer>();
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<AudioSocketListener>();
         services.TryAddSingleton<ICallControl, OrleansCallControl>();
         services.TryAddSingleton<AudioSocketConnectionHandler>();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AudioSocketKestrelSetup>());
+        services.AddGatewayDrain(configuration);
         return services;
     }
 }

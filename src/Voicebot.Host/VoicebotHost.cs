@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -8,6 +7,7 @@ using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
 using Voicebot.Providers.Asterisk;
+using Voicebot.Host.Watching;
 using Voicebot.Providers.Local;
 using Voicebot.Recordings;
 using Voicebot.Records;
@@ -31,10 +31,14 @@ public static class VoicebotHost
         builder.Configuration.AddDotEnvFile(Path.Combine(builder.Environment.ContentRootPath, ".env"));
         configure?.Invoke(builder);
 
-        builder.Services.AddSerilog((services, log) => log
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext());
+        // Program's bootstrap logger is handed the final configuration; any other host (tests run several in one
+        // process) keeps a logger of its own instead of taking over the static one, so each writes its own files.
+        builder.Services.AddSerilog(
+            (services, log) => log
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext(),
+            preserveStaticLogger: Log.Logger is not Serilog.Extensions.Hosting.ReloadableLogger);
 
         var orleans = builder.Configuration.GetSection(OrleansHostOptions.SectionName).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         builder.Services.AddOptionsWithValidateOnStart<OrleansHostOptions, OrleansHostOptionsValidator>()
@@ -58,11 +62,10 @@ public static class VoicebotHost
         builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()
             .Bind(builder.Configuration.GetSection(HttpOptions.SectionName));
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpKestrelSetup>();
-        builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("ready", tags: ["ready"]);
+        builder.AddVoicebotWatching();
 
         var app = builder.Build();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapVoicebotWatching();
         app.MapCallEndpoints();
         app.MapClusterEndpoints();
         return app;

@@ -34,6 +34,12 @@ public sealed class VoicebotHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; } = new();
 
+    /// <summary>Configuration applied over the fixture's own, set before <see cref="InitializeAsync"/> (a dedicated host).</summary>
+    public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>Where the host writes its JSON log files.</summary>
+    public string LogDirectory => Path.Combine(DataDirectory, "logs");
+
     public async ValueTask InitializeAsync()
     {
         var ports = LoopbackPorts.Take(4);
@@ -56,7 +62,9 @@ public sealed class VoicebotHostFixture : IAsyncLifetime
                 ["Calls:SilenceReprompt"] = "00:00:04",
                 ["Calls:SilenceGiveUp"] = "00:00:08",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
+                ["Serilog:WriteTo:JsonFile:Args:path"] = Path.Combine(LogDirectory, "voicebot-.json"),
             });
+            builder.Configuration.AddInMemoryCollection(Settings);
             builder.Services.AddSingleton<ITechnicianAvailability>(Technicians);
         });
         await App.StartAsync(TestContext.Current.CancellationToken);

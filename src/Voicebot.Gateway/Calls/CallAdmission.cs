@@ -11,4 +11,7 @@ internal enum CallAdmission
 
     /// <summary>Another connection already carries this call id.</summary>
     Duplicate,
+
+    /// <summary>The gateway is draining for shutdown: hang up at once so Asterisk routes the call elsewhere.</summary>
+    Draining,
 }

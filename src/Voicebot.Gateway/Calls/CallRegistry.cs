@@ -8,7 +8,9 @@ internal sealed class CallRegistry(IOptions<AudioSocketOptions> options)
 {
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _calls = new();
     private readonly int _maxCalls = options.Value.MaxConcurrentCalls;
+    private readonly TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _active;
+    private int _closed;
 
     /// <summary>Calls holding a slot now.</summary>
     public int ActiveCalls => Volatile.Read(ref _active);
@@ -16,18 +18,32 @@ internal sealed class CallRegistry(IOptions<AudioSocketOptions> options)
     /// <summary>The configured limit.</summary>
     public int MaxCalls => _maxCalls;
 
+    /// <summary>True once <see cref="Close"/> has been called: no call is admitted any more.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Completes once the registry is closed and no call holds a slot (the drain waits on it).</summary>
+    public Task Emptied => _emptied.Task;
+
     /// <summary>Takes a slot for <paramref name="callId"/> when one is free and the id is not already connected.</summary>
     public CallAdmission TryAdmit(Guid callId, DateTimeOffset connectedAt)
     {
-        if (Interlocked.Increment(ref _active) > _maxCalls)
+        // Increment first, then read the flag (Close does the mirror image): a call is either refused or seen by the drain.
+        var active = Interlocked.Increment(ref _active);
+        if (IsClosed)
         {
-            Interlocked.Decrement(ref _active);
+            Leave();
+            return CallAdmission.Draining;
+        }
+
+        if (active > _maxCalls)
+        {
+            Leave();
             return CallAdmission.Busy;
         }
 
         if (!_calls.TryAdd(callId, connectedAt))
         {
-            Interlocked.Decrement(ref _active);
+            Leave();
             return CallAdmission.Duplicate;
         }
 
@@ -39,7 +55,28 @@ internal sealed class CallRegistry(IOptions<AudioSocketOptions> options)
     {
         if (_calls.TryRemove(callId, out _))
         {
-            Interlocked.Decrement(ref _active);
+            Leave();
+        }
+    }
+
+    /// <summary>Stops admitting calls: every later <see cref="TryAdmit"/> returns <see cref="CallAdmission.Draining"/>.</summary>
+    public void Close()
+    {
+        Interlocked.Exchange(ref _closed, 1);
+        SignalIfEmpty();
+    }
+
+    private void Leave()
+    {
+        Interlocked.Decrement(ref _active);
+        SignalIfEmpty();
+    }
+
+    private void SignalIfEmpty()
+    {
+        if (IsClosed && Volatile.Read(ref _active) == 0)
+        {
+            _emptied.TrySetResult();
         }
     }
 

@@ -58,6 +58,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     private bool _flushPending;
     private bool _hangUpWhenDrained;
     private bool _abortRequested;
+    private bool _endingForShutdown;
     private bool _hangupWritten;
     private bool _closed;
     private TaskCompletionSource? _flushDrained;
@@ -158,6 +159,9 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     /// <summary>Index (in <see cref="OutboundFrames"/>) of the last frame that carried bot audio; -1 before any.</summary>
     internal long LastAudibleFrame => Interlocked.Read(ref _lastAudibleFrame);
 
+    /// <summary>True once <see cref="EndForShutdown"/> took the call over: however it ends, it ended for the shutdown.</summary>
+    internal bool EndedForShutdown => Volatile.Read(ref _endingForShutdown);
+
     /// <summary>Barge-ins detected on this call.</summary>
     internal long BargeIns => _bargeIn?.BargeIns ?? 0;
 
@@ -208,7 +212,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         var audible = item.Pcm.AsSpan().ContainsAnyExcept((byte)0);
         lock (_gate)
         {
-            if (_closed || _abortRequested)
+            if (_closed || _abortRequested || _endingForShutdown)
             {
                 return Task.CompletedTask;
             }
@@ -245,7 +249,10 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         lock (_gate)
         {
             // The frame already in the pipe is the only thing that goes out; the next tick is silence.
-            DropQueueLocked();
+            if (!_endingForShutdown)
+            {
+                DropQueueLocked();
+            }
         }
 
         return Task.CompletedTask;
@@ -260,6 +267,34 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The host is shutting down: drops what the bot had queued, plays <paramref name="goodbye"/> (none: hangs up at the
+    /// next tick) and hangs up. From now on the control plane's audio and flushes, and barge-ins, are ignored, so the
+    /// goodbye is heard whole. Returns <see langword="false"/> when the session was already ending.
+    /// </summary>
+    internal bool EndForShutdown(PlaybackItem? goodbye)
+    {
+        lock (_gate)
+        {
+            if (_closed || _abortRequested || _hangupWritten || _endingForShutdown)
+            {
+                return false;
+            }
+
+            _endingForShutdown = true;
+            DropQueueLocked();
+            if (goodbye is { Pcm.Length: > 0 })
+            {
+                _queue.Enqueue(new QueuedChunk(goodbye, Audible: true));
+                _audiblePending++;
+                UpdatePlayingLocked();
+            }
+
+            _hangUpWhenDrained = true;
+            return true;
+        }
     }
 
     /// <summary>Drops the queue; the next tick writes the hang-up frame and ends the session.</summary>
@@ -478,7 +513,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         BargeInReaction reaction;
         lock (_gate)
         {
-            if (_closed || _abortRequested)
+            if (_closed || _abortRequested || _endingForShutdown)
             {
                 return;
             }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Voicebot.Gateway.Calls;
+using Voicebot.Gateway.Watching;
 using Voicebot.Protocol;
 
 namespace Voicebot.Gateway.Pacing;
@@ -23,6 +24,7 @@ internal sealed class OutboundPacer : IDisposable
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly ILogger<OutboundPacer> _logger;
+    private readonly GatewayMetrics? _metrics;
     private readonly TimeSpan _period = AudioSocketKinds.FrameDuration;
     private CallSession[] _sessions = [];
     private ITimer? _timer;
@@ -34,10 +36,11 @@ internal sealed class OutboundPacer : IDisposable
     private long _starvedFrames;
     private bool _disposed;
 
-    public OutboundPacer(TimeProvider time, ILogger<OutboundPacer> logger)
+    public OutboundPacer(TimeProvider time, ILogger<OutboundPacer> logger, GatewayMetrics? metrics = null)
     {
         _time = time;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>Ticks run so far.</summary>
@@ -103,9 +106,11 @@ internal sealed class OutboundPacer : IDisposable
                 {
                     case PacerWrite.Underrun:
                         Interlocked.Increment(ref _underruns);
+                        _metrics?.Underrun();
                         break;
                     case PacerWrite.Starved:
                         Interlocked.Increment(ref _starvedFrames);
+                        _metrics?.StarvedFrame();
                         break;
                 }
             }
@@ -134,6 +139,11 @@ internal sealed class OutboundPacer : IDisposable
         var now = _time.GetElapsedTime(_anchor);
         if (now >= due - EarlyTolerance)
         {
+            if (Volatile.Read(ref _sessions).Length > 0)
+            {
+                _metrics?.TickRan(now - due);   // lateness only matters when someone hears it
+            }
+
             if (now - due >= _period)
             {
                 // Late by a frame or more (GC pause, starved thread pool): one frame per session, never a catch-up burst.

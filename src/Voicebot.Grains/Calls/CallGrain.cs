@@ -27,7 +27,7 @@ namespace Voicebot.Grains.Calls;
 /// </summary>
 [PreferLocalPlacement]
 [ImplicitStreamSubscription(StreamNames.CallMedia)]
-public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeechTarget
+public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeechTarget
 {
     private static readonly TimeSpan TechnicianCheckTimeout = TimeSpan.FromSeconds(3);
 
@@ -234,6 +234,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         _pendingPlayback.Clear();
         _speakingCts?.Cancel();   // stop synthesizing what nobody will hear
         CancelInterpretation();
+        BargeInHeard(_bargeInByWords);
         _metrics.BargedIn(_bargeInByWords ? "words" : "gateway");
         _bargeInByWords = false;
         _resumeAfterBargeIn = true;
@@ -260,6 +261,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
             case RecognitionUpdateKind.Transcript when update.Transcript.Length > 0:
                 OnCallerActivity();
+                CallerAnswered();
                 _consecutiveFailures.Remove("recognizer");
                 await BargeInOnWordsAsync(update.Transcript);
                 if (update.IsFinal)
@@ -415,6 +417,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
 
             case CallTimer.SilenceReprompt when generation == _timerGeneration:
                 CallLog.SilenceTimeout(_logger, CallId, timer);
+                CallerTurnEndedWithoutInput();
                 AddTurn(Speaker.Caller, TurnKind.Event, "silence");
                 // The rest of the silence is counted once « Allô ? » has been heard, not while it plays.
                 CancelSilenceTimer();
@@ -458,6 +461,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         AddTurn(Speaker.Caller, TurnKind.Dtmf, digit.ToString());
         _timings.Input(State, "dtmf", digit.ToString(), _time.GetUtcNow());
         OnCallerActivity();
+        CallerAnswered();
 
         if (_recording is not null)
         {
@@ -521,6 +525,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         {
             // Speech in a keypad state with nothing to transcribe it: say so and re-prompt (counts as one attempt).
             _resumeAfterBargeIn = false;
+            CallerTurnEndedWithoutInput();
             AddTurn(Speaker.Caller, TurnKind.Event, "speech-not-understood");
             _timings.Input(State, "speech", null, _lastVoiceAt ?? _time.GetUtcNow());
             var conversation = _conversation;
@@ -983,6 +988,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         _providerHeardSpeech = false;
         if (transcript.Length == 0 || _conversation is null)
         {
+            CallerTurnEndedWithoutInput();
             return;
         }
 
@@ -1054,6 +1060,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
         }
 
         _resumeAfterBargeIn = false;
+        CallerTurnEndedWithoutInput();
         var conversation = _conversation;
         if (conversation.Expecting is ExpectedInput.Choice or ExpectedInput.PhoneNumber && _assets.Flow.States.TryGetValue(conversation.CurrentState, out var state))
         {
@@ -1076,7 +1083,7 @@ public sealed class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICallSpeech
     {
         var kind = ProviderErrorKinds.Classify(message);
         _providerErrors.Add(new ProviderError(_time.GetUtcNow(), provider, kind, message));
-        _metrics.ProviderFailed(provider);
+        _metrics.ProviderFailed(provider, kind);
         var failures = _consecutiveFailures[provider] = _consecutiveFailures.GetValueOrDefault(provider) + 1;
         if (failures < _speechOptions.MaxConsecutiveFailures || _conversation is null)
         {

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Voicebot.Grains.Phrases;
 
 namespace Voicebot.Host.Http;
 
-/// <summary>Ready = the silo is up and the phrase cache is loaded (the gateway listens once the host has started).</summary>
-internal sealed class ReadinessHealthCheck(PhraseStore phrases, IHostApplicationLifetime lifetime) : IHealthCheck
+/// <summary>
+/// Ready as far as the process goes: started, and not stopping (a draining host must not be sent new calls).
+/// The silo, the gateway, the phrase cache and the record store have their own checks, each tagged <c>ready</c>.
+/// </summary>
+internal sealed class ReadinessHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -18,6 +20,6 @@ internal sealed class ReadinessHealthCheck(PhraseStore phrases, IHostApplication
             return Task.FromResult(HealthCheckResult.Unhealthy("stopping"));
         }
 
-        return Task.FromResult(phrases.IsWarm ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("phrase cache not loaded"));
+        return Task.FromResult(HealthCheckResult.Healthy("started"));
     }
 }

@@ -107,7 +107,7 @@ public sealed class CallRecorder
     /// <summary>Completes when the file is finished and closed (or the recording failed). Never faults.</summary>
     public Task Completion => _completion.Task;
 
-    /// <summary>Caller frames dropped because the writer had fallen behind; their slots are silence in the file.</summary>
+    /// <summary>Frames (both channels) dropped because the writer had fallen behind; their slots are silence in the file.</summary>
     public long DroppedFrames => _caller.Dropped + _bot.Dropped;
 
     /// <summary>Audio bytes (both channels) written to the file so far.</summary>

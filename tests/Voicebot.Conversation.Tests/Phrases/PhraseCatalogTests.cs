@@ -28,6 +28,7 @@ public sealed class PhraseCatalogTests
     [InlineData("not_understood")]
     [InlineData("error")]
     [InlineData("lines_busy")]
+    [InlineData("shutdown_goodbye")]
     public void Load_French_HasEveryKeyTheCodeUses(string key)
     {
         var catalog = PhraseCatalog.Load(RepositoryPaths.Phrases, "fr");

@@ -48,4 +48,59 @@ public sealed class CallRegistryTests
         Assert.Equal(5, results.Count(r => r == CallAdmission.Admitted));
         Assert.Equal(5, registry.ActiveCalls);
     }
+
+    [Fact]
+    public void Close_ThenTryAdmit_ReturnsDrainingAndTakesNoSlot()
+    {
+        var registry = new CallRegistry(Options.Create(new AudioSocketOptions()));
+
+        registry.Close();
+        var admission = registry.TryAdmit(Guid.NewGuid(), Now);
+
+        Assert.Equal(CallAdmission.Draining, admission);
+        Assert.Equal(0, registry.ActiveCalls);
+        Assert.True(registry.Emptied.IsCompleted);
+    }
+
+    [Fact]
+    public void Close_WithCallsActive_EmptiedCompletesWhenTheLastIsReleased()
+    {
+        var registry = new CallRegistry(Options.Create(new AudioSocketOptions()));
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        registry.TryAdmit(first, Now);
+        registry.TryAdmit(second, Now);
+
+        registry.Close();
+        registry.Release(first);
+        var emptiedWithOneLeft = registry.Emptied.IsCompleted;
+        registry.Release(second);
+
+        Assert.False(emptiedWithOneLeft);
+        Assert.True(registry.Emptied.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Close_RacingAdmissions_EveryCallIsRefusedOrCountedUntilReleased()
+    {
+        var registry = new CallRegistry(Options.Create(new AudioSocketOptions { MaxConcurrentCalls = 10_000 }));
+
+        var admissions = Enumerable.Range(0, 200).Select(_ => Task.Run(() =>
+        {
+            var callId = Guid.NewGuid();
+            return (CallId: callId, Admission: registry.TryAdmit(callId, Now));
+        })).ToArray();
+        registry.Close();
+        var results = await Task.WhenAll(admissions);
+        var admitted = results.Where(r => r.Admission == CallAdmission.Admitted).ToArray();
+        var emptiedBeforeReleases = registry.Emptied.IsCompleted;
+        foreach (var call in admitted)
+        {
+            registry.Release(call.CallId);
+        }
+
+        Assert.All(results, r => Assert.Contains(r.Admission, new[] { CallAdmission.Admitted, CallAdmission.Draining }));
+        Assert.Equal(admitted.Length == 0, emptiedBeforeReleases);
+        Assert.True(registry.Emptied.IsCompleted);
+    }
 }

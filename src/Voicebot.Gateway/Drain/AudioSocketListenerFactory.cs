@@ -1,0 +1,30 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Voicebot.Gateway.Drain;
+
+/// <summary>
+/// Binds the AudioSocket endpoint with Kestrel's socket transport and hands the listener to <see cref="GatewayDrain"/>,
+/// which unbinds it when the drain starts: new connections are then refused by the kernel (RST), which Asterisk's
+/// <c>AudioSocket()</c> reports at once, so the dialplan can route the call elsewhere. HTTP stays up meanwhile.
+/// Kestrel asks every factory that is an <see cref="IConnectionListenerFactorySelector"/> whether it binds an endpoint.
+/// </summary>
+internal sealed class AudioSocketListenerFactory(
+    IOptions<SocketTransportOptions> socketOptions,
+    ILoggerFactory loggerFactory,
+    GatewayDrain drain) : IConnectionListenerFactory, IConnectionListenerFactorySelector
+{
+    private readonly SocketTransportFactory _sockets = new(socketOptions, loggerFactory);
+
+    public bool CanBind(EndPoint endpoint) => endpoint is AudioSocketEndPoint;
+
+    public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        var listener = await _sockets.BindAsync(endpoint, cancellationToken);
+        drain.Attach(listener);
+        return listener;
+    }
+}
