@@ -9,8 +9,8 @@ namespace Voicebot.Cluster.Tests;
 
 /// <summary>
 /// Two real <c>voicebot serve</c> processes clustered through a real Redis or PostgreSQL server: both see each other,
-/// each call's grain runs on the silo whose gateway holds its socket, and when one silo gets SIGTERM mid-call it exits
-/// 0 and ends its call while the other keeps serving. Both silos write call records to one PostgreSQL server, and
+/// each call's grain runs on the silo whose gateway holds its socket, and when one silo gets SIGTERM mid-call it drains
+/// its call politely and exits 0 while the other keeps serving. Both silos write call records to one PostgreSQL server, and
 /// every call placed on either silo ends up there.
 /// </summary>
 public sealed class TwoSiloClusterTests
@@ -51,7 +51,15 @@ public sealed class TwoSiloClusterTests
         ];
 
         // One after the other: the first warms the shared phrase cache, the second finds it ready.
-        await using var first = SiloProcess.Start("silo-a", [.. common, $"--Records:SpoolDirectory={Path.Combine(data, "spool-a")}"]);
+        // The first silo will be stopped mid-call: a short drain deadline so its call hears the goodbye quickly, and
+        // its HTTP endpoint lingers long enough to read that call's outcome.
+        await using var first = SiloProcess.Start("silo-a",
+        [
+            .. common,
+            $"--Records:SpoolDirectory={Path.Combine(data, "spool-a")}",
+            "--Drain:Deadline=00:00:02",
+            "--Drain:OutcomeLinger=00:00:10",
+        ]);
         await first.WaitReadyAsync(token);
         await using var second = SiloProcess.Start("silo-b", [.. common, $"--Records:SpoolDirectory={Path.Combine(data, "spool-b")}"]);
         await second.WaitReadyAsync(token);
@@ -89,11 +97,15 @@ public sealed class TwoSiloClusterTests
         Assert.Equal(viewB.Local, await second.GetCallSiloAsync(callOnB.Id, token));
         Assert.Equal(viewA.Local, await second.GetCallSiloAsync(callOnA.Id, token));
 
-        // SIGTERM to the first silo mid-call: it exits 0 and its call ends.
+        // SIGTERM to the first silo mid-call: its call is drained politely (the goodbye, then the AudioSocket hang-up,
+        // outcome "shutdown"), and the process exits 0.
         await first.SendSigtermAsync(token);
-        var exitCode = await first.WaitForExitAsync(token);
-        TestContext.Current.SendDiagnosticMessage($"silo-a exit code after SIGTERM: {exitCode}");
-        await callOnA.Client.Closed.WaitAsync(token);
+        var goodbye = await callOnA.Client.ReadUntilHangupAsync(token);
+        var drained = await WaitForOutcomeAsync(first, callOnA.Id, token);
+        Assert.Equal("shutdown", drained.Reason);
+
+        Assert.Contains(goodbye, frame => frame.Kind == AudioSocketKind.Audio && !frame.IsSilence);
+        Assert.Equal(0, await first.WaitForExitAsync(token));
 
         // The survivor sees the stopped silo leave the cluster (at once when it left gracefully, else once it is
         // declared dead), and keeps serving: its call is still up, and a new call completes with an outcome.
@@ -109,11 +121,11 @@ public sealed class TwoSiloClusterTests
         {
             await newCall.Client.HangUpAsync();
             var outcome = await WaitForOutcomeAsync(second, newCall.Id, token);
-            Assert.Equal("abandoned", outcome);
+            Assert.Equal("abandoned", outcome.Outcome);
         }
 
         await callOnB.Client.HangUpAsync();
-        return [newCallId];
+        return [callOnA.Id, newCallId];
 
     }
 
@@ -185,7 +197,7 @@ public sealed class TwoSiloClusterTests
         return new PlacedCall(callId, client);
     }
 
-    private static async Task<string> WaitForOutcomeAsync(SiloProcess silo, Guid callId, CancellationToken ct)
+    private static async Task<(string Outcome, string Reason)> WaitForOutcomeAsync(SiloProcess silo, Guid callId, CancellationToken ct)
     {
         while (true)
         {
@@ -193,7 +205,7 @@ public sealed class TwoSiloClusterTests
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-                return body.RootElement.GetProperty("outcome").GetString()!;
+                return (body.RootElement.GetProperty("outcome").GetString()!, body.RootElement.GetProperty("reason").GetString()!);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
