@@ -2,16 +2,15 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Serilog;
-using Voicebot.Abstractions;
 using Voicebot.Gateway;
 using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
-using Voicebot.Providers.Asterisk;
 using Voicebot.Host.Watching;
+using Voicebot.Providers.Asterisk;
 using Voicebot.Providers.Local;
-using Voicebot.Records;
 using Voicebot.Recordings;
+using Voicebot.Records;
 
 namespace Voicebot.Host;
 
@@ -46,10 +45,8 @@ public static class VoicebotHost
             .Bind(builder.Configuration.GetSection(OrleansHostOptions.SectionName));
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
-            silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
-                agent.Configure(o => o.GetQueueMsgsTimerPeriod = orleans.StreamPullingPeriod)));
-            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.UseVoicebotClustering(orleans);
+            silo.AddCallMediaStreams(orleans);
         });
 
         // Order matters: hosted services start in registration order, and the phrase warm-up (added by AddVoicebotGrains)
@@ -70,6 +67,7 @@ public static class VoicebotHost
         var app = builder.Build();
         app.MapVoicebotWatching();
         app.MapCallEndpoints();
+        app.MapClusterEndpoints();
         return app;
     }
 

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Voicebot.Host.Hosting;
 
-/// <summary>The silo: cluster identity, ports, stream tuning.</summary>
-public sealed class OrleansHostOptions
+/// <summary>The silo: cluster identity, membership provider, ports, stream tuning.</summary>
+public sealed class OrleansHostOptions : IValidatableObject
 {
     public const string SectionName = "Orleans";
 
@@ -14,6 +14,29 @@ public sealed class OrleansHostOptions
     /// <summary>Service id (stable across deployments). Default <c>voicebot</c>.</summary>
     [Required]
     public string ServiceId { get; set; } = "voicebot";
+
+    /// <summary>
+    /// Where the silos find each other: <see cref="ClusteringProvider.Localhost"/> (default, one silo),
+    /// <see cref="ClusteringProvider.Redis"/> or <see cref="ClusteringProvider.Postgres"/>. Not named
+    /// <c>Clustering</c>: Orleans itself reads <c>Orleans:Clustering</c> as a provider section.
+    /// </summary>
+    public ClusteringProvider Membership { get; set; } = ClusteringProvider.Localhost;
+
+    /// <summary>StackExchange.Redis configuration string (<c>host:6379,password=…</c>); required for Redis clustering. A secret: set it in the environment or .env.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    /// <summary>Npgsql connection string; required for PostgreSQL clustering. A secret: set it in the environment or .env.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>
+    /// The address other silos reach this one on: an IP address or a host name (resolved at start). Ignored by
+    /// localhost clustering (loopback); when unset with Redis/PostgreSQL, Orleans picks this host's first non-loopback
+    /// IPv4 address. In Kubernetes, the pod IP (<c>status.podIP</c>).
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Listen on every interface rather than only the advertised address (containers). Default false.</summary>
+    public bool ListenOnAnyAddress { get; set; }
 
     /// <summary>Silo-to-silo port. Default 11111.</summary>
     [Range(1, 65535)]
@@ -29,4 +52,22 @@ public sealed class OrleansHostOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
     public TimeSpan StreamPullingPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Membership == ClusteringProvider.Redis && string.IsNullOrWhiteSpace(RedisConnectionString))
+        {
+            yield return new ValidationResult(
+                "Orleans:Membership is redis but Orleans:RedisConnectionString is empty (set Orleans__RedisConnectionString).",
+                [nameof(RedisConnectionString)]);
+        }
+
+        if (Membership == ClusteringProvider.Postgres && string.IsNullOrWhiteSpace(PostgresConnectionString))
+        {
+            yield return new ValidationResult(
+                "Orleans:Membership is postgres but Orleans:PostgresConnectionString is empty (set Orleans__PostgresConnectionString).",
+                [nameof(PostgresConnectionString)]);
+        }
+    }
 }
