@@ -124,9 +124,12 @@ public sealed class TwoSiloClusterTests
             Assert.Equal("abandoned", outcome.Outcome);
         }
 
+        // The survivor's own call kept its grain (state and history) through the other silo's departure: the caller's
+        // hang-up ends it with an outcome and a record like any other.
         await callOnB.Client.HangUpAsync();
-        return [callOnA.Id, newCallId];
-
+        var survivor = await WaitForOutcomeAsync(second, callOnB.Id, token);
+        Assert.Equal("abandoned", survivor.Outcome);
+        return [callOnA.Id, callOnB.Id, newCallId];
     }
 
     private static async Task<(ClusterView A, ClusterView B)> WaitForTwoActiveSilosAsync(SiloProcess first, SiloProcess second, CancellationToken ct)
