@@ -153,6 +153,9 @@ public sealed class SpeechHost : IAsyncDisposable
                 ["Orleans:GatewayPort"] = ports[3].ToString(CultureInfo.InvariantCulture),
                 ["Orleans:ClusterId"] = "voicebot-speech-" + Guid.NewGuid().ToString("N"),
                 ["Calls:ClipDirectory"] = Path.Combine(DataDirectory, "clips"),
+                ["Recordings:Directory"] = Path.Combine(DataDirectory, "recordings"),
+                ["Records:SqlitePath"] = Path.Combine(DataDirectory, "calls.db"),
+                ["Records:SpoolDirectory"] = Path.Combine(DataDirectory, "records-spool"),
                 ["Speech:Recognizer"] = "deepgram",
                 ["Deepgram:BaseUrl"] = Listen.BaseUrl.ToString().TrimEnd('/'),
                 ["Deepgram:ApiKey"] = DeepgramListenEmulator.DefaultApiKey,
@@ -297,6 +300,12 @@ public sealed class SpeechModeTests(SpeechHostFixture fixture) : IClassFixture<S
         Assert.Contains(run.History, t => t.Content.StartsWith("understood:llm:", StringComparison.Ordinal));
         Assert.Contains(fixture.Host.Chat.Requests, r => r.Tools.Count > 0);
         Assert.True(fixture.Host.Listen.BurstsDetected >= 4);
+
+        // The record times each spoken turn: the recognizer's final transcript and the model's first token.
+        var record = await fixture.Host.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ICallGrain>(run.CallId).GetRecordAsync();
+        var spoken = record!.Turns.Where(t => t.Input == "speech" && t.LlmFirstToken is not null).ToArray();
+        Assert.NotEmpty(spoken);
+        Assert.All(spoken, t => Assert.True(t.SttFinal is { } stt && stt >= TimeSpan.Zero && t.LlmFirstToken >= stt, $"turn {t.Turn}: stt {t.SttFinal}, llm {t.LlmFirstToken}"));
     }
 
     [Fact]

@@ -157,6 +157,16 @@ internal sealed class SetupChecks(IServiceProvider services, IConfiguration conf
             needs.Add(("record store", ["Records:PostgresConnectionString"], "Records__PostgresConnectionString"));
         }
 
+        switch (configuration["Orleans:Membership"]?.ToLowerInvariant())
+        {
+            case "redis":
+                needs.Add(("cluster membership", ["Orleans:RedisConnectionString"], "Orleans__RedisConnectionString"));
+                break;
+            case "postgres":
+                needs.Add(("cluster membership", ["Orleans:PostgresConnectionString"], "Orleans__PostgresConnectionString"));
+                break;
+        }
+
         if (configuration.GetValue("Asterisk:Ami:Enabled", defaultValue: false))
         {
             needs.Add(("Asterisk AMI", ["Asterisk:Ami:Secret"], "Asterisk__Ami__Secret"));
