@@ -54,4 +54,17 @@ public sealed class TestCall(Guid callId, ICallGrain grain, Testing.Fakes.Record
         await SendAudioAsync(TimeSpan.FromSeconds(1), speech: true);
         await SendAudioAsync(silenceAfter ?? TimeSpan.FromMilliseconds(500), speech: false);
     }
+
+    /// <summary>The keypad path up to « ça marche ? »: name, phone number, the problem key; waits for <c>ask_fixed</c>.</summary>
+    public async Task WalkToVerificationAsync(string problemKey, CancellationToken cancellationToken)
+    {
+        await Sink.WaitForPhraseAsync("ask_name", cancellationToken);
+        await SpeakAsync();
+        await PressAsync("#");
+        await Sink.WaitForPhraseAsync("ask_phone", cancellationToken);
+        await PressAsync("0612345678#");
+        await Sink.WaitForPhraseAsync("ask_problem", cancellationToken);
+        await PressAsync(problemKey);
+        await Sink.WaitForPhraseAsync("ask_fixed", cancellationToken);
+    }
 }

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Voicebot.Host;
-using Voicebot.Host.Hosting;
 using Voicebot.Records;
 using Voicebot.Records.Storage;
 
@@ -13,14 +10,8 @@ internal static class CallRecordServices
 {
     public static (ServiceProvider Services, CallRecordsOptions Options) Build(string[] configArgs)
     {
-        var contentRoot = VoicebotHost.FindContentRoot();
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(contentRoot)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddDotEnvFile(Path.Combine(contentRoot, ".env"))
-            .AddEnvironmentVariables()
-            .AddCommandLine(configArgs)
-            .Build();
+        var contentRoot = HostConfiguration.ContentRoot;
+        var configuration = HostConfiguration.Build(configArgs);
 
         var services = new ServiceCollection()
             .AddLogging()

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Voicebot.Grains;
 using Voicebot.Grains.Audio;
-using Voicebot.Host;
 using Voicebot.Host.Hosting;
 
 namespace Voicebot.Cli.Commands;
@@ -15,14 +14,8 @@ internal static class LocalPhraseServices
 {
     public static (ServiceProvider Services, IConfiguration Configuration) Build(string[] configArgs)
     {
-        var contentRoot = VoicebotHost.FindContentRoot();
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(contentRoot)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddDotEnvFile(Path.Combine(contentRoot, ".env"))
-            .AddEnvironmentVariables()
-            .AddCommandLine(configArgs)
-            .Build();
+        var contentRoot = HostConfiguration.ContentRoot;
+        var configuration = HostConfiguration.Build(configArgs);
 
         var services = new ServiceCollection()
             .AddLogging()

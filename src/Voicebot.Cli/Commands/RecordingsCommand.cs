@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
-using Voicebot.Host;
-using Voicebot.Host.Hosting;
 using Voicebot.Recordings;
 using Voicebot.Recordings.Maintenance;
 using Voicebot.Recordings.Recording;
@@ -201,14 +198,8 @@ public static class RecordingsCommand
     /// <summary>The <c>Recordings</c> options (validated) and the recordings root, or null after printing why not.</summary>
     private static (RecordingOptions Options, string Root)? Load(string[] configArgs, string? directory, IAnsiConsole console)
     {
-        var contentRoot = VoicebotHost.FindContentRoot();
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(contentRoot)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddDotEnvFile(Path.Combine(contentRoot, ".env"))
-            .AddEnvironmentVariables()
-            .AddCommandLine(configArgs)
-            .Build();
+        var contentRoot = HostConfiguration.ContentRoot;
+        var configuration = HostConfiguration.Build(configArgs);
         using var services = new ServiceCollection().AddLogging().AddCallRecordings(configuration, contentRoot).BuildServiceProvider();
         try
         {

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Voicebot.Cli.Commands;
+using Voicebot.Cli.Tests.Support;
 
 namespace Voicebot.Cli.Tests.Commands;
 
@@ -16,18 +17,7 @@ public sealed class CacheCommandTests : IDisposable
         }
     }
 
-    private static (IAnsiConsole Console, StringWriter Output) TestConsole()
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        return (console, output);
-    }
+    private static (IAnsiConsole Console, StringWriter Output) TestConsole() => TestConsoles.Create();
 
     [Fact]
     public async Task RunAsync_EmptyCache_RendersEveryPhraseThenNothingWhenMissingOnly()

@@ -146,19 +146,7 @@ public sealed class CallCommandTests
         }
     }
 
-    private static (IAnsiConsole Console, StringWriter Output) TestConsole()
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        return (console, output);
-    }
+    private static (IAnsiConsole Console, StringWriter Output) TestConsole() => TestConsoles.Create();
 
     private sealed class TempDirectory : IDisposable
     {

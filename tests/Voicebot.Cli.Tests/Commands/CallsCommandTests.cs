@@ -5,6 +5,7 @@ using Spectre.Console;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
 using Voicebot.Cli.Commands;
+using Voicebot.Cli.Tests.Support;
 using Voicebot.Records.Storage;
 using Voicebot.Testing.Paths;
 using Voicebot.Testing.Servers;
@@ -28,18 +29,7 @@ public sealed class CallsCommandTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static (IAnsiConsole Console, StringWriter Output) TestConsole()
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        return (console, output);
-    }
+    private static (IAnsiConsole Console, StringWriter Output) TestConsole() => TestConsoles.Create();
 
     private static CallRecord Record(DateTimeOffset startedAt, CallOutcomeKind outcome, string caller) => new(
         Guid.NewGuid(),

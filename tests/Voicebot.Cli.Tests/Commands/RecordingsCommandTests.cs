@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Spectre.Console;
 using Voicebot.Cli.Commands;
+using Voicebot.Cli.Tests.Support;
 using Voicebot.Recordings.Files;
 
 namespace Voicebot.Cli.Tests.Commands;
@@ -105,16 +106,5 @@ public sealed class RecordingsCommandTests : IDisposable
         return path;
     }
 
-    private static (IAnsiConsole Console, StringWriter Output) TestConsole()
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        return (console, output);
-    }
+    private static (IAnsiConsole Console, StringWriter Output) TestConsole() => TestConsoles.Create();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Spectre.Console;
 using Voicebot.Cli.Commands;
+using Voicebot.Cli.Tests.Support;
 using Voicebot.Testing.Emulators.Ami;
 using Voicebot.Testing.Network;
 using Voicebot.Testing.Paths;
@@ -118,16 +119,5 @@ public sealed class DoctorCommandTests : IDisposable
         $"--Orleans:GatewayPort={ports[3]}",
     ];
 
-    private static (IAnsiConsole Console, StringWriter Output) TestConsole()
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 400;
-        return (console, output);
-    }
+    private static (IAnsiConsole Console, StringWriter Output) TestConsole() => TestConsoles.Create(width: 400);
 }

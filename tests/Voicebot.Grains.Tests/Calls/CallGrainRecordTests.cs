@@ -12,7 +12,7 @@ public sealed class CallGrainRecordTests(VoicebotClusterFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         var call = await fixture.StartCallAsync();
-        await WalkToVerificationAsync(call, "1", ct);
+        await call.WalkToVerificationAsync("1", ct);
         await call.PressAsync("1");
         await call.Sink.WaitForHangUpAsync(ct);
 
@@ -73,7 +73,7 @@ public sealed class CallGrainRecordTests(VoicebotClusterFixture fixture)
         fixture.Technicians.Set(call.CallId, available: true);
         fixture.Transfer.Accept(call.CallId);
 
-        await WalkToVerificationAsync(call, "2", ct);
+        await call.WalkToVerificationAsync("2", ct);
         await call.PressAsync("2");
         await WaitUntilAsync(() => fixture.Transfer.Transferred.ContainsKey(call.CallId), ct);
 
@@ -92,24 +92,12 @@ public sealed class CallGrainRecordTests(VoicebotClusterFixture fixture)
         fixture.Technicians.Set(call.CallId, available: true);
         fixture.Transfer.Accept(call.CallId, accept: false);
 
-        await WalkToVerificationAsync(call, "2", ct);
+        await call.WalkToVerificationAsync("2", ct);
         await call.PressAsync("2");
         await call.Sink.WaitForHangUpAsync(ct);
 
         Assert.Equal(CallOutcomeKind.Transfer, (await call.Grain.GetOutcomeAsync())!.Outcome);
         Assert.False(fixture.Transfer.Transferred.ContainsKey(call.CallId));
-    }
-
-    private static async Task WalkToVerificationAsync(TestCall call, string problemKey, CancellationToken ct)
-    {
-        await call.Sink.WaitForPhraseAsync("ask_name", ct);
-        await call.SpeakAsync();
-        await call.PressAsync("#");
-        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
-        await call.PressAsync("0612345678#");
-        await call.Sink.WaitForPhraseAsync("ask_problem", ct);
-        await call.PressAsync(problemKey);
-        await call.Sink.WaitForPhraseAsync("ask_fixed", ct);
     }
 
     private static Task WaitUntilAsync(Func<bool> condition, CancellationToken ct) => WaitUntilAsync(() => Task.FromResult(condition()), ct);

@@ -43,7 +43,7 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         var call = await fixture.StartCallAsync();
         fixture.Technicians.Set(call.CallId, available: true);
 
-        await WalkToVerificationAsync(call, problemKey: "2", ct);
+        await call.WalkToVerificationAsync("2", ct);
         await call.PressAsync("2");
         await call.Sink.WaitForHangUpAsync(ct);
 
@@ -62,7 +62,7 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         var call = await fixture.StartCallAsync();
         fixture.Technicians.Set(call.CallId, available: false);
 
-        await WalkToVerificationAsync(call, problemKey: "2", ct);
+        await call.WalkToVerificationAsync("2", ct);
         await call.PressAsync("2");
         await call.Sink.WaitForHangUpAsync(ct);
 
@@ -178,7 +178,7 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         var call = await fixture.StartCallAsync();
-        await WalkToVerificationAsync(call, problemKey: "1", ct);
+        await call.WalkToVerificationAsync("1", ct);
         await WaitForListeningAsync(call, ct);
 
         fixture.Time.Advance(TimeSpan.FromSeconds(30));
@@ -308,18 +308,6 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
 
     private static void AssertEndsWith(string[] expected, IReadOnlyList<string> actual) =>
         Assert.Equal(expected, actual.Skip(Math.Max(0, actual.Count - expected.Length)).ToArray());
-
-    private static async Task WalkToVerificationAsync(TestCall call, string problemKey, CancellationToken ct)
-    {
-        await call.Sink.WaitForPhraseAsync("ask_name", ct);
-        await call.SpeakAsync();
-        await call.PressAsync("#");
-        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
-        await call.PressAsync("0612345678#");
-        await call.Sink.WaitForPhraseAsync("ask_problem", ct);
-        await call.PressAsync(problemKey);
-        await call.Sink.WaitForPhraseAsync("ask_fixed", ct);
-    }
 
     /// <summary>The last prompt has been reported played and the grain has turned to listening.</summary>
     private static async Task WaitForListeningAsync(TestCall call, CancellationToken ct)
