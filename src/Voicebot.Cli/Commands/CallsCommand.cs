@@ -43,7 +43,7 @@ public static class CallsCommand
             parseResult.GetValue(until),
             parseResult.GetValue(outcome),
             parseResult.GetValue(limit),
-            AnsiConsole.Console,
+            WideWhenRedirected(AnsiConsole.Console),
             TimeProvider.System,
             cancellationToken));
 
@@ -51,7 +51,7 @@ public static class CallsCommand
         var show = new Command("show", "Show one call: outcome, slots, transcript with timings, provider errors.") { id };
         show.TreatUnmatchedTokensAsErrors = false;
         show.SetAction(async (parseResult, cancellationToken) =>
-            await ShowAsync(parseResult.UnmatchedTokens.ToArray(), parseResult.GetValue(id)!, AnsiConsole.Console, cancellationToken));
+            await ShowAsync(parseResult.UnmatchedTokens.ToArray(), parseResult.GetValue(id)!, WideWhenRedirected(AnsiConsole.Console), cancellationToken));
 
         return new Command("calls", "Read the call records.") { list, show };
     }
@@ -229,4 +229,15 @@ public static class CallsCommand
         CallOutcomeKind.Abandoned => "[grey]Abandoned[/]",
         _ => "[red]" + outcome + "[/]",
     };
+
+    /// <summary>Piped or redirected output has no terminal width (Spectre assumes 80): keep table rows on one line.</summary>
+    private static IAnsiConsole WideWhenRedirected(IAnsiConsole console)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, 200);
+        }
+
+        return console;
+    }
 }
