@@ -5,8 +5,14 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Voicebot.Gateway;
+using Voicebot.Grains.Calls;
 using Voicebot.Grains.Phrases;
+using Voicebot.Host.Hosting;
+using Voicebot.Host.Http;
 using Voicebot.Providers.Asterisk.Ami;
+using Voicebot.Recordings;
+using Voicebot.Records;
 using Voicebot.Records.Storage;
 
 namespace Voicebot.Cli.Doctor;
@@ -73,6 +79,10 @@ internal sealed class SetupChecks(IServiceProvider services, IConfiguration conf
             : SetupCheckResult.Fail("Asterisk AMI", probe.Detail, "check Asterisk:Ami:Host/Port, manager.conf (deploy/asterisk/manager.conf) and Asterisk__Ami__Secret");
     }
 
+    /// <summary>A section bound onto its options class without validation (the configuration check reports that).</summary>
+    private T Bind<T>(string section)
+        where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
+
     private static SetupCheckResult Runtime() =>
         Environment.Version.Major >= 10
             ? SetupCheckResult.Pass(".NET runtime", RuntimeInformation.FrameworkDescription)
@@ -99,12 +109,13 @@ internal sealed class SetupChecks(IServiceProvider services, IConfiguration conf
 
     private async Task<SetupCheckResult> ArchiverAsync(CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue("Recordings:Enabled", defaultValue: false))
+        var recordings = Bind<RecordingOptions>(RecordingOptions.SectionName);
+        if (!recordings.Enabled)
         {
             return SetupCheckResult.Skip("archive encoder", "recordings are off");
         }
 
-        var encoder = configuration["Recordings:Archive:Encoder"] ?? "lame";
+        var encoder = recordings.Archive.Encoder;
         var package = Path.GetFileName(encoder) is "ffmpeg" ? "ffmpeg" : "lame";
         return await ToolAsync("archive encoder", encoder, "--version", "`voicebot recordings archive` (WAV to MP3)", $"sudo apt-get install {package}", cancellationToken);
     }
@@ -134,8 +145,8 @@ internal sealed class SetupChecks(IServiceProvider services, IConfiguration conf
     /// <summary>A key for each configured cloud provider; only whether it is set is shown, never its value.</summary>
     private IEnumerable<SetupCheckResult> Secrets()
     {
-        var recognizer = configuration["Speech:Recognizer"] ?? "none";
-        var synthesizer = configuration["Speech:Synthesizer"] ?? "espeak";
+        var speech = Bind<SpeechOptions>(SpeechOptions.SectionName);
+        var (recognizer, synthesizer) = (speech.Recognizer, speech.Synthesizer);
         var needs = new List<(string Provider, string[] Keys, string Variable)>();
         if (recognizer == "deepgram" || synthesizer == "deepgram")
         {
@@ -189,16 +200,17 @@ internal sealed class SetupChecks(IServiceProvider services, IConfiguration conf
 
     private IEnumerable<SetupCheckResult> Directories()
     {
-        (string Key, string Default)[] directories =
+        // Bound from configuration onto the options classes, so their defaults are the host's, not copies.
+        (string Key, string Path)[] directories =
         [
-            ("PhraseCache:Directory", "data/phrase-cache"),
-            ("Calls:ClipDirectory", "data/clips"),
-            ("Recordings:Directory", "data/recordings"),
-            ("Records:SpoolDirectory", "data/records-spool"),
+            ("PhraseCache:Directory", Bind<PhraseCacheOptions>(PhraseCacheOptions.SectionName).Directory),
+            ("Calls:ClipDirectory", Bind<CallOptions>(CallOptions.SectionName).ClipDirectory),
+            ("Recordings:Directory", Bind<RecordingOptions>(RecordingOptions.SectionName).Directory),
+            ("Records:SpoolDirectory", Bind<CallRecordsOptions>(CallRecordsOptions.SectionName).SpoolDirectory),
         ];
-        foreach (var (key, fallback) in directories)
+        foreach (var (key, configured) in directories)
         {
-            var path = Path.GetFullPath(configuration[key] ?? fallback, contentRoot);
+            var path = Path.GetFullPath(configured, contentRoot);
             string? problem = null;
             try
             {
@@ -231,17 +243,19 @@ internal sealed class SetupChecks(IServiceProvider services, IConfiguration conf
 
     private IEnumerable<SetupCheckResult> Ports()
     {
-        (string Name, string AddressKey, string PortKey, int DefaultPort)[] ports =
+        var audioSocket = Bind<AudioSocketOptions>(AudioSocketOptions.SectionName);
+        var http = Bind<HttpOptions>(HttpOptions.SectionName);
+        var orleans = Bind<OrleansHostOptions>(OrleansHostOptions.SectionName);
+        (string Name, string? Address, string PortKey, int Port)[] ports =
         [
-            ("AudioSocket", "AudioSocket:ListenAddress", "AudioSocket:Port", 9090),
-            ("HTTP", "Http:ListenAddress", "Http:Port", 8088),
-            ("Orleans silo", "Orleans:AdvertisedAddress", "Orleans:SiloPort", 11111),
-            ("Orleans gateway", "Orleans:AdvertisedAddress", "Orleans:GatewayPort", 30000),
+            ("AudioSocket", audioSocket.ListenAddress, "AudioSocket:Port", audioSocket.Port),
+            ("HTTP", http.ListenAddress, "Http:Port", http.Port),
+            ("Orleans silo", orleans.AdvertisedAddress, "Orleans:SiloPort", orleans.SiloPort),
+            ("Orleans gateway", orleans.AdvertisedAddress, "Orleans:GatewayPort", orleans.GatewayPort),
         ];
-        foreach (var (name, addressKey, portKey, defaultPort) in ports)
+        foreach (var (name, configuredAddress, portKey, port) in ports)
         {
-            var address = IPAddress.TryParse(configuration[addressKey], out var parsed) ? parsed : IPAddress.Loopback;
-            var port = configuration.GetValue(portKey, defaultPort);
+            var address = IPAddress.TryParse(configuredAddress, out var parsed) ? parsed : IPAddress.Loopback;
             string? problem = null;
             try
             {
