@@ -229,7 +229,10 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
 
             _discardId = null;
-            _playbackQueued.TryAdd(item.Id, _time.GetUtcNow());
+            if (!_playbackQueued.ContainsKey(item.Id))
+            {
+                _playbackQueued[item.Id] = _time.GetUtcNow();   // once per item: later chunks of a stream keep the first time
+            }
             _queue.Enqueue(new QueuedChunk(item, audible));
             _openTailId = item.MoreFollows ? item.Id : null;
             if (audible)

@@ -350,10 +350,8 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
     public Task<CallOutcome?> GetOutcomeAsync() => Task.FromResult(_outcome);
 
-    public Task<CallRecord?> GetRecordAsync() => Task.FromResult(_completedRecord ?? (_outcome is null ? null : new CallRecord(
-        CallId, _start?.GatewaySilo ?? RuntimeIdentity, _start?.RemoteEndPoint, _outcome.Slots.GetValueOrDefault("phone"),
-        _outcome.StartedAt, _outcome.EndedAt, _outcome.Outcome, _outcome.EndReason, _outcome.Slots, _outcome.VisitedStates,
-        [.. _history], _timings.Turns, [.. _providerErrors], RecordingPath: null)));
+    public Task<CallRecord?> GetRecordAsync() =>
+        Task.FromResult(_completedRecord ?? (_outcome is { } outcome ? BuildRecord(outcome, _timings.Turns, outcome.EndedAt, recordingPath: null) : null));
 
     public Task<CallRecord?> CompleteRecordAsync(CallMediaFacts media)
     {
@@ -383,14 +381,17 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
             }
         }
 
-        _completedRecord = new CallRecord(
-            CallId, _start?.GatewaySilo ?? RuntimeIdentity, _start?.RemoteEndPoint, _outcome.Slots.GetValueOrDefault("phone"),
-            _outcome.StartedAt, media.EndedAt > _outcome.EndedAt ? media.EndedAt : _outcome.EndedAt,   // the goodbye plays after the outcome is known
-            _outcome.Outcome, _outcome.EndReason, _outcome.Slots, _outcome.VisitedStates,
-            [.. _history], turns, [.. _providerErrors], media.RecordingPath);
+        // The line closes after the outcome is known (the goodbye still plays): the call ends with the line.
+        var endedAt = media.EndedAt > _outcome.EndedAt ? media.EndedAt : _outcome.EndedAt;
+        _completedRecord = BuildRecord(_outcome, turns, endedAt, media.RecordingPath);
         _records?.Submit(_completedRecord);
         return Task.FromResult<CallRecord?>(_completedRecord);
     }
+
+    private CallRecord BuildRecord(CallOutcome outcome, IReadOnlyList<TurnTiming> turns, DateTimeOffset endedAt, string? recordingPath) => new(
+        CallId, _start?.GatewaySilo ?? RuntimeIdentity, _start?.RemoteEndPoint, outcome.Slots.GetValueOrDefault("phone"),
+        outcome.StartedAt, endedAt, outcome.Outcome, outcome.EndReason, outcome.Slots, outcome.VisitedStates,
+        [.. _history], turns, [.. _providerErrors], recordingPath);
 
     public Task<CallSnapshot> GetSnapshotAsync() => Task.FromResult(new CallSnapshot(
         CallId,
