@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -41,10 +42,27 @@ public static class ServeCommand
     /// <summary>Runs the host; with a demo scenario, places that call first. Returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] hostArgs, string? demoScenario, bool exitAfterDemo, CancellationToken cancellationToken)
     {
-        var app = VoicebotHost.Build(hostArgs);
+        WebApplication app;
+        try
+        {
+            app = VoicebotHost.Build(hostArgs);
+        }
+        catch (OptionsValidationException ex)
+        {
+            return InvalidConfiguration(ex);
+        }
+
         await using (app)
         {
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                return InvalidConfiguration(ex);
+            }
+
             var exitCode = 0;
             if (demoScenario is not null)
             {
@@ -62,6 +80,14 @@ public static class ServeCommand
             await app.StopAsync(CancellationToken.None);
             return exitCode;
         }
+    }
+
+    /// <summary>A wrong setting is the operator's to fix: say which and how, not a stack trace.</summary>
+    private static int InvalidConfiguration(OptionsValidationException ex)
+    {
+        AnsiConsole.MarkupLine($"[red]Invalid configuration:[/] {Markup.Escape(string.Join("; ", ex.Failures))}");
+        AnsiConsole.MarkupLine("Correct it in appsettings.json, the environment or .env; `voicebot doctor` checks the whole set-up.");
+        return 2;
     }
 
     private static async Task<int> RunDemoAsync(IServiceProvider services, string scenarioName, CancellationToken cancellationToken)
