@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Technicians;
 using Voicebot.Cli.Calling;
-using Voicebot.Conversation.Understanding;
 using Voicebot.Grains.Phrases;
 using Voicebot.Host;
 using Voicebot.Providers.Espeak;
@@ -31,7 +30,7 @@ public sealed class SpeechHost : IAsyncDisposable
 
     public DeepgramListenEmulator Listen { get; }
 
-    public OpenAIChatEmulator Chat { get; } = new(ToolCallsFromRules);
+    public OpenAIChatEmulator Chat { get; } = new(RuleBasedReplies.ToolCalls);
 
     public WebApplication App { get; private set; } = null!;
 
@@ -172,31 +171,6 @@ public sealed class SpeechHost : IAsyncDisposable
         await App.StartAsync(cancellationToken);
     }
 
-    /// <summary>The emulated model understands like the rules do, but answers the OpenAI way: with tool calls.</summary>
-    private static EmulatedReply ToolCallsFromRules(ChatRequest request)
-    {
-        var meaning = FrenchUnderstanding.Interpret(request.UserText ?? string.Empty);
-        var calls = new List<EmulatedToolCall>();
-        if (meaning.PhoneNumber is { } phone)
-        {
-            calls.Add(EmulatedToolCall.Of("set_phone_number", new { digits = phone }));
-        }
-
-        foreach (var intent in meaning.Intents)
-        {
-            calls.Add(intent switch
-            {
-                Intent.Internet => EmulatedToolCall.Of("set_problem_kind", new { kind = "internet" }),
-                Intent.Mobile => EmulatedToolCall.Of("set_problem_kind", new { kind = "mobile" }),
-                Intent.Yes => EmulatedToolCall.Of("set_fixed", new { @fixed = true }),
-                Intent.No => EmulatedToolCall.Of("set_fixed", new { @fixed = false }),
-                _ => EmulatedToolCall.Of("request_human"),
-            });
-        }
-
-        return calls.Count > 0 ? EmulatedReply.Calls([.. calls]) : EmulatedReply.Call("not_understood");
-    }
-
 }
 
 /// <summary>Everything observed about one spoken call: the caller's side, the bot's outcome and history, what was heard.</summary>
@@ -306,6 +280,9 @@ public sealed class SpeechModeTests(SpeechHostFixture fixture) : IClassFixture<S
         var spoken = record!.Turns.Where(t => t.Input == "speech" && t.LlmFirstToken is not null).ToArray();
         Assert.NotEmpty(spoken);
         Assert.All(spoken, t => Assert.True(t.SttFinal is { } stt && stt >= TimeSpan.Zero && t.LlmFirstToken >= stt, $"turn {t.Turn}: stt {t.SttFinal}, llm {t.LlmFirstToken}"));
+
+        // The answer is chosen once the model has spoken, and the first frame goes out after that.
+        Assert.All(spoken, t => Assert.True(t.Answered >= t.LlmFirstToken && (t.FirstFrameOut is null || t.FirstFrameOut >= t.Answered), $"turn {t.Turn}: llm {t.LlmFirstToken}, answered {t.Answered}, first frame {t.FirstFrameOut}"));
     }
 
     [Fact]

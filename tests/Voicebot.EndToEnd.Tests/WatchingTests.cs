@@ -71,6 +71,8 @@ public sealed class WatchingTests(WatchedHostFixture watched) : IClassFixture<Wa
         Assert.True(series.ContainsKey("orleans_catalog_activations{grain_type=\"call\"}"), text);
         Assert.True(series.ContainsKey("process_cpu_seconds_total"), text);
         Assert.True(series.ContainsKey("process_working_set_bytes"), text);
+        Assert.True(series.ContainsKey("dotnet_gc_pause_time_seconds_total"), text);
+        Assert.True(series.ContainsKey("dotnet_gc_heap_total_allocated_total"), text);
 
         // Cardinality: the call id is in the logs and the call record, never in a label.
         Assert.DoesNotContain(run.CallId.ToString(), text, StringComparison.OrdinalIgnoreCase);

@@ -54,6 +54,8 @@ public sealed record CallRecord(
 /// <param name="FirstFrameOut">When the first frame of the answer went out on the wire (filled in by the gateway).</param>
 /// <param name="PlaybackId">The playback item that started the answer, to match the gateway's timing.</param>
 /// <param name="Reply">The answer: phrase keys or text.</param>
+/// <param name="Answered">When the bot chose its answer (after the recognizer and the language model): the end of the
+/// providers' share of the turn, except synthesis.</param>
 [GenerateSerializer, Immutable, Alias("voicebot.turn-timing")]
 public sealed record TurnTiming(
     [property: Id(0)] int Turn,
@@ -66,7 +68,8 @@ public sealed record TurnTiming(
     [property: Id(7)] TimeSpan? TtsFirstByte,
     [property: Id(8)] TimeSpan? FirstFrameOut,
     [property: Id(9)] int? PlaybackId,
-    [property: Id(10)] string? Reply);
+    [property: Id(10)] string? Reply,
+    [property: Id(11)] TimeSpan? Answered = null);
 
 /// <summary>A provider failure seen by a call.</summary>
 /// <param name="At">When.</param>

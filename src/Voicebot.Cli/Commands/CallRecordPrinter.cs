@@ -39,7 +39,7 @@ internal static class CallRecordPrinter
         }
 
         var turns = new Table().Title("Turns (times from the end of the caller's input)")
-            .AddColumns("#", "State", "Input", "Caller", "STT", "LLM", "TTS", "First frame", "Reply");
+            .AddColumns("#", "State", "Input", "Caller", "STT", "LLM", "Answered", "TTS", "First frame", "Reply");
         foreach (var turn in record.Turns)
         {
             turns.AddRow(
@@ -49,6 +49,7 @@ internal static class CallRecordPrinter
                 Markup.Escape(turn.CallerText ?? ""),
                 Milliseconds(turn.SttFinal),
                 Milliseconds(turn.LlmFirstToken),
+                Milliseconds(turn.Answered),
                 Milliseconds(turn.TtsFirstByte),
                 Milliseconds(turn.FirstFrameOut),
                 Markup.Escape(turn.Reply ?? ""));

@@ -707,7 +707,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         var rate = _start!.SampleRate;
         var id = ++_nextPlaybackId;
         _pendingPlayback.Add(id);
-        _timings.Reply(id, say.Label);
+        _timings.Reply(id, say.Label, _time.GetUtcNow());
         CancelSilenceTimer();
         foreach (var voice in new[] { _synthesizer, _fallbackSynthesizer })
         {
@@ -836,7 +836,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
         var id = ++_nextPlaybackId;
         _pendingPlayback.Add(id);
-        _timings.Reply(id, key);
+        _timings.Reply(id, key, _time.GetUtcNow());
         CancelSilenceTimer();   // the bot is talking: silence is counted from when it stops
         try
         {

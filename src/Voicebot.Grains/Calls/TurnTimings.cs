@@ -57,8 +57,8 @@ internal sealed class TurnTimings(CallMetrics metrics)
         }
     }
 
-    /// <summary>The bot sent something to say (a phrase key or text) as playback <paramref name="playbackId"/>.</summary>
-    public void Reply(int playbackId, string what)
+    /// <summary>The bot sent something to say (a phrase key or text) as playback <paramref name="playbackId"/> at <paramref name="at"/>.</summary>
+    public void Reply(int playbackId, string what, DateTimeOffset at)
     {
         if (_open is not { } open)
         {
@@ -69,6 +69,7 @@ internal sealed class TurnTimings(CallMetrics metrics)
         _open = open with
         {
             PlaybackId = open.PlaybackId ?? playbackId,
+            Answered = open.Answered ?? NonNegative(at - open.InputAt),
             Reply = open.Reply is null ? what : open.Reply + " + " + what,
         };
     }

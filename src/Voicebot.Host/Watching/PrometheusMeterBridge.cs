@@ -31,7 +31,18 @@ public sealed class PrometheusMeterBridge : IDisposable
         "orleans-streams-persistent-stream-pulling-agents",
     ], StringComparer.Ordinal);
 
+    /// <summary>
+    /// Runtime instruments exported from the <c>System.Runtime</c> meter, for what <see cref="DotNetStats"/> lacks: the
+    /// time the process spent paused by the GC, and the bytes it allocated (capacity work reads both per call).
+    /// </summary>
+    public static readonly FrozenSet<string> RuntimeInstruments = FrozenSet.ToFrozenSet(
+    [
+        "dotnet.gc.pause.time",
+        "dotnet.gc.heap.total_allocated",
+    ], StringComparer.Ordinal);
+
     private const string OrleansMeter = "Microsoft.Orleans";
+    private const string RuntimeMeter = "System.Runtime";
     private const string VoicebotMeterPrefix = "Voicebot.";
 
     private static readonly double[] DefaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -96,7 +107,8 @@ public sealed class PrometheusMeterBridge : IDisposable
     {
         var meter = instrument.Meter;
         var wanted = (meter.Name.StartsWith(VoicebotMeterPrefix, StringComparison.Ordinal) && ReferenceEquals(meter.Scope, _meters))
-                     || (meter.Name == OrleansMeter && OrleansInstruments.Contains(instrument.Name));
+                     || (meter.Name == OrleansMeter && OrleansInstruments.Contains(instrument.Name))
+                     || (meter.Name == RuntimeMeter && RuntimeInstruments.Contains(instrument.Name));
         if (wanted && ExportedInstrument.KindOf(instrument) is { } kind)
         {
             listener.EnableMeasurementEvents(instrument, new ExportedInstrument(instrument, kind, _factory));

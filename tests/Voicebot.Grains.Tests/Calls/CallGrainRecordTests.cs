@@ -38,6 +38,7 @@ public sealed class CallGrainRecordTests(VoicebotClusterFixture fixture)
         Assert.NotNull(problem.PlaybackId);
         Assert.Equal(TimeSpan.FromMilliseconds(40), problem.FirstFrameOut);   // the fake clock stood still since the key
         Assert.Null(problem.LlmFirstToken);   // keys need no language model
+        Assert.Equal(TimeSpan.Zero, problem.Answered);   // a key is answered at once (the fake clock stood still)
         Assert.Equal(record.Turns.Select((_, i) => i + 1), record.Turns.Select(t => t.Turn));
 
         // Stored exactly once, even when the gateway reports the end twice.

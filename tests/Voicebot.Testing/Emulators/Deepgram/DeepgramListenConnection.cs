@@ -14,7 +14,7 @@ internal sealed class DeepgramListenConnection
 
     private int _sessionBursts;
     private const int MinSpeechMs = 150;
-    private const int MinSilenceMs = 300;
+    private const int DefaultEndpointingMs = 300;
 
     // −35 dBFS RMS on a 16-bit full scale.
     private static readonly double ThresholdRms = 32768 * Math.Pow(10, -35.0 / 20);
@@ -23,6 +23,7 @@ internal sealed class DeepgramListenConnection
     private readonly HttpContext _context;
     private readonly WebSocket _socket;
     private readonly int _utteranceEndMs;
+    private readonly int _endpointingMs;
     private readonly int? _dropAfterMessages;
     private readonly int _windowSamples;
     private readonly double _sampleRate;
@@ -41,8 +42,10 @@ internal sealed class DeepgramListenConnection
     private bool _speaking;
     private bool _closing;
 
-    public DeepgramListenConnection(DeepgramListenEmulator emulator, HttpContext context, WebSocket socket, int sampleRate, int utteranceEndMs, int? dropAfterMessages)
+    public DeepgramListenConnection(DeepgramListenEmulator emulator, HttpContext context, WebSocket socket, int sampleRate, int utteranceEndMs, int? dropAfterMessages, int? endpointingMs = null)
     {
+        // Deepgram's endpointing: the silence that ends a burst. Below one detection window it could not be heard.
+        _endpointingMs = endpointingMs is { } ms ? Math.Max(WindowMs, ms) : DefaultEndpointingMs;
         _emulator = emulator;
         _context = context;
         _socket = socket;
@@ -236,7 +239,7 @@ internal sealed class DeepgramListenConnection
                 Enqueue(Outgoing.Text(Results(partial, burst.StartSeconds, AudioSeconds - burst.StartSeconds, isFinal: false, speechFinal: false, fromFinalize: false)));
             }
 
-            if (burst.QuietMs >= MinSilenceMs)
+            if (burst.QuietMs >= _endpointingMs)
             {
                 _speaking = false;
                 burst.EndSeconds = AudioSeconds - (burst.QuietMs / 1000.0);

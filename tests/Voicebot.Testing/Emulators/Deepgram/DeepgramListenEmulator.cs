@@ -12,7 +12,7 @@ namespace Voicebot.Testing.Emulators.Deepgram;
 /// <summary>
 /// A loopback Deepgram live speech-to-text server (<c>/v1/listen</c> WebSocket) on 127.0.0.1 with a free port.
 /// It checks <c>Authorization: Token &lt;key&gt;</c>, records each handshake, and detects speech bursts in the linear16
-/// audio by energy (a burst is ≥ 150 ms above −35 dBFS, ended by ≥ 300 ms below). For the Nth burst (counted across
+/// audio by energy (a burst is ≥ 150 ms above −35 dBFS, ended by the request's <c>endpointing</c> ms below, 300 when absent). For the Nth burst (counted across
 /// all sessions) it plays the Nth <see cref="Script"/> line: <c>SpeechStarted</c> at burst start, interim <c>Results</c>
 /// every <see cref="InterimEvery"/> of speech, a final <c>Results</c> (<c>is_final</c>, <c>speech_final</c>)
 /// <see cref="SttFinalLatency"/> after the burst ends, then <c>UtteranceEnd</c> once <c>utterance_end_ms</c> of silence
@@ -322,6 +322,7 @@ public sealed class DeepgramListenEmulator : IAsyncDisposable
         }
 
         var utteranceEndMs = query.TryGetValue("utterance_end_ms", out var utteranceText) && int.TryParse(utteranceText, out var parsed) ? parsed : 0;
+        int? endpointingMs = query.TryGetValue("endpointing", out var endpointingText) && int.TryParse(endpointingText, out var endpointing) ? endpointing : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         lock (_gate)
         {
@@ -332,7 +333,7 @@ public sealed class DeepgramListenEmulator : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _sessions);
-        var connection = new DeepgramListenConnection(this, context, socket, sampleRate, utteranceEndMs, dropAfterMessages);
+        var connection = new DeepgramListenConnection(this, context, socket, sampleRate, utteranceEndMs, dropAfterMessages, endpointingMs);
         lock (_gate)
         {
             _active.Add(connection);
