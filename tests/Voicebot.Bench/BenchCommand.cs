@@ -11,8 +11,9 @@ using Voicebot.Bench.Running;
 namespace Voicebot.Bench;
 
 /// <summary>
-/// The benchmark's command line: Orleans memory-stream hop latency for the voicebot's media pattern, as a table
-/// and a JSON file. Prints figures only; it never judges them.
+/// The benchmarks' command line: <c>load</c>, the capacity ramp (the product under N simulated callers), and
+/// <c>streams</c>, the Orleans memory-stream hop latency for the voicebot's media pattern. Each prints a table and
+/// writes JSON. They print figures only; they never judge them.
 /// </summary>
 public static class BenchCommand
 {
@@ -67,7 +68,7 @@ public static class BenchCommand
             Description = "Smoke run of a few seconds: period 10 ms, 1 and 5 calls, 1 s each. Explicit options still apply.",
         };
 
-        var command = new RootCommand("Orleans memory-stream latency for the voicebot's media pattern (gateway publishes, call grain consumes).")
+        var command = new Command("streams", "Orleans memory-stream latency for the voicebot's media pattern (gateway publishes, call grain consumes).")
         {
             periods, calls, seconds, json, quick,
         };
@@ -84,7 +85,11 @@ public static class BenchCommand
             var jsonPath = parseResult.GetValue(json) ?? (isQuick ? null : DefaultJsonPath);
             return await RunAsync(settings, jsonPath, cancellationToken);
         });
-        return command;
+        return new RootCommand("Voicebot.Orleans benchmarks. They print figures; they never judge them.")
+        {
+            Load.LoadCommand.Create(),
+            command,
+        };
     }
 
     private static async Task<int> RunAsync(BenchSettings settings, string? jsonPath, CancellationToken cancellationToken)
@@ -135,7 +140,7 @@ public static class BenchCommand
         return Completed;
     }
 
-    private static int[] ParseList(ArgumentResult result, int min, int max)
+    internal static int[] ParseList(ArgumentResult result, int min, int max)
     {
         var values = new List<int>();
         foreach (var token in result.Tokens)
@@ -160,9 +165,9 @@ public static class BenchCommand
         return [.. values];
     }
 
-    private static bool IsImplicit(ParseResult parseResult, Option option) => parseResult.GetResult(option) is null or { Implicit: true };
+    internal static bool IsImplicit(ParseResult parseResult, Option option) => parseResult.GetResult(option) is null or { Implicit: true };
 
-    private static IAnsiConsole CreateConsole()
+    internal static IAnsiConsole CreateConsole()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         if (Console.IsOutputRedirected)

@@ -17,7 +17,7 @@ public static class BenchSilo
     /// <param name="portOffset">Added to both ports, so a silo never waits for its predecessor's sockets.</param>
     public static IHost Build(TimeSpan pullingPeriod, int portOffset)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Error).AddSimpleConsole();
         builder.UseOrleans(silo =>
         {

@@ -1,0 +1,489 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Voicebot.Protocol;
+
+namespace Voicebot.Bench.Load;
+
+/// <summary>
+/// One simulated caller on a real AudioSocket connection, built to be cheap so one process can play hundreds: the
+/// fleet's single clock calls <see cref="Tick"/> every 20 ms (one frame out, the script advanced); one receive loop
+/// per call reads the bot's frames, times the gaps between them and notices when the bot starts and stops talking.
+/// </summary>
+/// <remarks>
+/// The script is the SAV flow in speech mode: a name (spoken, then « # »), a phone number typed on the keypad (unique per
+/// caller, so its read-back is synthesized), the problem spoken (interrupting the bot on some calls), a pause to try the
+/// fix, « oui ça marche » spoken, then the bot's goodbye and hang-up. Speech is a steady tone the recognizer emulator
+/// hears as one burst per line. Cross-thread fields are single-writer and read with <see cref="Volatile"/>.
+/// </remarks>
+internal sealed class LoadCaller
+{
+    private const int FrameBytes = 320;
+    private const int FrameSize = 3 + FrameBytes;
+    private const int LoudSample = 400;   // the bot's silence frames are zeros; its speech is far above this
+
+    private static readonly byte[] SilenceFrame = BuildFrame(tone: false);
+    private static readonly byte[] ToneFrame = BuildFrame(tone: true);
+
+    private readonly Socket _socket;
+    private readonly LoadCallerScript _script;
+    private readonly long _origin;
+    private readonly LatencyHistogram _gaps = new();
+    private readonly List<CallerTurn> _turns = [];
+    private readonly List<BargeInSample> _bargeIns = [];
+    private readonly byte[] _sendBuffer = new byte[FrameSize + 4];
+    private readonly string _phone;
+
+    // Written by the receive loop, read by the clock.
+    private long _loudFrames;
+    private long _lastLoudAt;
+    private long _lastFrameAt;
+    private int _botHungUp;
+    private int _receiveEnded;
+
+    // Handed from the clock to the receive loop.
+    private CallerTurn? _awaitingReply;
+    private BargeInSample? _bargeIn;
+
+    // Owned by the clock.
+    private int _step;
+    private long _stepStartedAt;
+    private long _stepMark;
+    private int _framesLeft;
+    private int _digitIndex;
+    private int _speechFrame;
+    private string? _failure;
+
+    public LoadCaller(Socket socket, Guid callId, int index, LoadCallerScript script)
+    {
+        _socket = socket;
+        CallId = callId;
+        Index = index;
+        _script = script;
+        BargesIn = script.BargeInEvery > 0 && index % script.BargeInEvery == script.BargeInEvery - 1;
+        _phone = "06" + (index % 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + "#";
+        _origin = Stopwatch.GetTimestamp();
+        _stepStartedAt = _origin;
+    }
+
+    public Guid CallId { get; }
+
+    public int Index { get; }
+
+    public bool BargesIn { get; }
+
+    /// <summary>The caller meant to interrupt but the bot's answer ended first.</summary>
+    public bool InterruptionSkipped { get; private set; }
+
+    /// <summary>When the call was connected (Stopwatch ticks).</summary>
+    public long StartedAt => _origin;
+
+    /// <summary>When the caller stopped (Stopwatch ticks), or 0 while it runs.</summary>
+    public long EndedAt { get; private set; }
+
+    public bool Finished => EndedAt != 0;
+
+    /// <summary>Why the call failed from the caller's side, or <see langword="null"/> when it ran its whole script.</summary>
+    public string? Failure => _failure;
+
+    public LatencyHistogram Gaps => _gaps;
+
+    public IReadOnlyList<CallerTurn> Turns => _turns;
+
+    public IReadOnlyList<BargeInSample> BargeIns => _bargeIns;
+
+    /// <summary>Reads the bot's messages until the connection closes. Runs on the socket's completions, one per call.</summary>
+    public async Task ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var filled = 0;
+        try
+        {
+            while (true)
+            {
+                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                filled += read;
+                var now = Stopwatch.GetTimestamp();
+                var consumed = 0;
+                while (filled - consumed >= 3)
+                {
+                    var kind = buffer[consumed];
+                    var length = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(consumed + 1));
+                    if (filled - consumed < 3 + length)
+                    {
+                        break;
+                    }
+
+                    OnMessage(kind, buffer.AsSpan(consumed + 3, length), now);
+                    consumed += 3 + length;
+                }
+
+                if (consumed > 0)
+                {
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                }
+
+                if (filled == buffer.Length)
+                {
+                    throw new InvalidDataException("A message from the bot is larger than 16 KB.");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
+        {
+            if (ex is InvalidDataException)
+            {
+                Volatile.Write(ref _failure, ex.Message);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Volatile.Write(ref _receiveEnded, 1);
+        }
+    }
+
+    /// <summary>One 20 ms tick of the fleet's clock: sends this call's frame and moves its script on. Never blocks long.</summary>
+    public void Tick(long now)
+    {
+        if (Finished)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _receiveEnded) == 1 || Volatile.Read(ref _botHungUp) == 1)
+        {
+            End(now, _step == (int)Step.WaitHangup ? null : $"bot hung up or closed during {(Step)_step}");
+            return;
+        }
+
+        var tone = false;
+        var digit = '\0';
+        Advance(now, ref tone, ref digit);
+        if (Finished)
+        {
+            return;
+        }
+
+        var frame = tone ? ToneFrame : SilenceFrame;
+        frame.CopyTo(_sendBuffer, 0);
+        var length = FrameSize;
+        if (digit != '\0')
+        {
+            // Asterisk sends a key as its own message, between audio frames.
+            _sendBuffer[length] = (byte)AudioSocketKind.Dtmf;
+            _sendBuffer[length + 1] = 0;
+            _sendBuffer[length + 2] = 1;
+            _sendBuffer[length + 3] = (byte)digit;
+            length += 4;
+        }
+
+        try
+        {
+            _socket.Send(_sendBuffer.AsSpan(0, length), SocketFlags.None);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            End(now, "send failed: " + ex.Message);
+        }
+    }
+
+    /// <summary>Hangs up from the caller's side (end of the step, or the bench stopping).</summary>
+    public void Abort(long now, string reason)
+    {
+        if (!Finished)
+        {
+            End(now, reason);
+        }
+    }
+
+    private void Advance(long now, ref bool tone, ref char digit)
+    {
+        switch ((Step)_step)
+        {
+            case Step.WaitWelcome:
+            case Step.WaitAskPhone:
+            case Step.WaitAskProblem:
+            case Step.WaitAskFixed:
+                if (HeardPromptEnd(now, (Step)_step == Step.WaitAskFixed ? _script.LongPromptSilence : _script.PromptSilence))
+                {
+                    Next(now, _script.ReactionPause);
+                }
+
+                break;
+            case Step.PauseBeforeName:
+            case Step.PauseBeforePhone:
+            case Step.PauseBeforeProblem:
+            case Step.PauseBeforeYes:
+            case Step.PauseBeforeHash:
+                if (--_framesLeft <= 0)
+                {
+                    Next(now);
+                }
+
+                break;
+            case Step.SayName:
+            case Step.SayProblem:
+            case Step.SayYes:
+                tone = Speak(now);
+                break;
+            case Step.PressHash:
+                digit = '#';
+                ExpectReply(now, "dtmf");
+                Next(now);
+                break;
+            case Step.TypePhone:
+                if (--_framesLeft <= 0)
+                {
+                    digit = _phone[_digitIndex++];
+                    _framesLeft = _script.DigitFrames;
+                    if (_digitIndex == _phone.Length)
+                    {
+                        ExpectReply(now, "dtmf");
+                        Next(now);
+                    }
+                }
+
+                break;
+            case Step.WaitToInterrupt:
+                // Interrupt once the bot has talked for a while in its answer, while it is still talking.
+                if (Volatile.Read(ref _loudFrames) - _stepMark >= _script.InterruptAfterFrames && Elapsed(Volatile.Read(ref _lastLoudAt), now) < 0.05)
+                {
+                    Volatile.Write(ref _bargeIn, new BargeInSample { StartedAt = now });
+                    Next(now);
+                    tone = Speak(now);
+                }
+                else if (HeardPromptEnd(now, _script.PromptSilence))
+                {
+                    InterruptionSkipped = true;   // the answer was too short to interrupt: answer after it instead
+                    Next(now, _script.ReactionPause, skipTo: Step.PauseBeforeProblem);
+                }
+
+                break;
+            case Step.WaitHangup:
+                break;
+        }
+
+        if ((Step)_step is not (Step.WaitHangup or Step.PauseBeforeYes) && Elapsed(_stepStartedAt, now) > _script.StepTimeout.TotalSeconds)
+        {
+            End(now, $"no progress in {(Step)_step} for {_script.StepTimeout.TotalSeconds:0} s");
+        }
+        else if ((Step)_step == Step.WaitHangup && Elapsed(_stepStartedAt, now) > _script.StepTimeout.TotalSeconds)
+        {
+            End(now, "the bot did not hang up after its goodbye");
+        }
+    }
+
+    private bool Speak(long now)
+    {
+        var step = (Step)_step;
+        var frames = step switch
+        {
+            Step.SayName => _script.NameFrames,
+            Step.SayProblem => _script.ProblemFrames,
+            _ => _script.YesFrames,
+        };
+
+        _speechFrame++;
+        if (Volatile.Read(ref _bargeIn) is { } bargeIn && _speechFrame == _script.DetectorFrames)
+        {
+            bargeIn.DetectorSatisfiedAt = now;
+        }
+
+        if (_speechFrame < frames)
+        {
+            return true;
+        }
+
+        // Last speech frame goes out now: the caller's input ends here.
+        _speechFrame = 0;
+        if (Interlocked.Exchange(ref _bargeIn, null) is { } done)
+        {
+            done.CallerStoppedAt = now;
+            _bargeIns.Add(done);
+        }
+
+        if (step != Step.SayName)
+        {
+            ExpectReply(now, "speech");
+        }
+
+        Next(now);
+        return true;
+    }
+
+    private void ExpectReply(long now, string kind)
+    {
+        var turn = new CallerTurn(kind, now);
+        _turns.Add(turn);
+        Volatile.Write(ref _awaitingReply, turn);
+    }
+
+    private bool HeardPromptEnd(long now, double silenceSeconds) =>
+        Volatile.Read(ref _loudFrames) > _stepMark && Elapsed(Volatile.Read(ref _lastLoudAt), now) >= silenceSeconds;
+
+    private void Next(long now, int pauseFrames = 0, Step? skipTo = null)
+    {
+        var next = skipTo ?? (Step)(_step + 1);
+        if (next == Step.WaitToInterrupt && !BargesIn)
+        {
+            next = Step.WaitAskProblem;
+        }
+        else if (_step == (int)Step.WaitToInterrupt && skipTo is null)
+        {
+            next = Step.SayProblem;   // interrupting: the problem is said over the bot
+        }
+
+        _step = (int)next;
+        _stepStartedAt = now;
+        _stepMark = Volatile.Read(ref _loudFrames);
+        _framesLeft = next switch
+        {
+            Step.PauseBeforeYes => _script.ThinkFrames,
+            Step.PauseBeforeHash => _script.HashPauseFrames,
+            Step.TypePhone => 1,
+            _ => pauseFrames,
+        };
+    }
+
+    private void OnMessage(byte kind, ReadOnlySpan<byte> payload, long now)
+    {
+        switch ((AudioSocketKind)kind)
+        {
+            case AudioSocketKind.Audio:
+                if (_lastFrameAt != 0)
+                {
+                    _gaps.Record((now - _lastFrameAt) * 1000.0 / Stopwatch.Frequency);
+                }
+
+                _lastFrameAt = now;
+                if (IsLoud(payload))
+                {
+                    if (Elapsed(Volatile.Read(ref _lastLoudAt), now) > 0.03 && Interlocked.Exchange(ref _awaitingReply, null) is { } turn)
+                    {
+                        turn.FirstReplyAt = now;   // the bot starts talking: the answer to the caller's last input
+                    }
+
+                    Volatile.Read(ref _bargeIn)?.BotLoudAt(now);
+                    Volatile.Write(ref _lastLoudAt, now);
+                    Interlocked.Increment(ref _loudFrames);
+                }
+
+                break;
+            case AudioSocketKind.Hangup:
+                Volatile.Write(ref _botHungUp, 1);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static bool IsLoud(ReadOnlySpan<byte> payload)
+    {
+        var samples = MemoryMarshal.Cast<byte, short>(payload);
+        foreach (var sample in samples)
+        {
+            if (sample is > LoudSample or < -LoudSample)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void End(long now, string? failure)
+    {
+        _failure ??= failure;
+        EndedAt = now;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // already gone
+        }
+
+        _socket.Dispose();
+    }
+
+    private static double Elapsed(long from, long to) => from == 0 ? double.PositiveInfinity : (to - from) / (double)Stopwatch.Frequency;
+
+    private static byte[] BuildFrame(bool tone)
+    {
+        var frame = new byte[FrameSize];
+        AudioSocketFrameWriter.WriteHeader(frame, AudioSocketKind.Audio, FrameBytes);
+        if (tone)
+        {
+            // 400 Hz at −12 dBFS: exactly 8 periods per frame, so every frame is the same and the tone is seamless.
+            for (var i = 0; i < FrameBytes / 2; i++)
+            {
+                var sample = (short)(8200 * Math.Sin(2 * Math.PI * 400 * i / 8000.0));
+                BinaryPrimitives.WriteInt16LittleEndian(frame.AsSpan(3 + (2 * i)), sample);
+            }
+        }
+
+        return frame;
+    }
+
+    private enum Step
+    {
+        WaitWelcome,
+        PauseBeforeName,
+        SayName,
+        PauseBeforeHash,
+        PressHash,
+        WaitAskPhone,
+        PauseBeforePhone,
+        TypePhone,
+        WaitToInterrupt,
+        WaitAskProblem,
+        PauseBeforeProblem,
+        SayProblem,
+        WaitAskFixed,
+        PauseBeforeYes,
+        SayYes,
+        WaitHangup,
+    }
+}
+
+/// <summary>One caller input and when the bot's answer began, as the caller saw them (Stopwatch ticks).</summary>
+internal sealed class CallerTurn(string kind, long inputEndedAt)
+{
+    public string Kind { get; } = kind;
+
+    public long InputEndedAt { get; } = inputEndedAt;
+
+    private long _firstReplyAt;
+
+    public long FirstReplyAt
+    {
+        get => Volatile.Read(ref _firstReplyAt);
+        set => Volatile.Write(ref _firstReplyAt, value);
+    }
+}
+
+/// <summary>One interruption: when the caller started, when the detector had heard enough, the bot's last loud frame.</summary>
+internal sealed class BargeInSample
+{
+    private long _lastBotLoudAt;
+
+    public long StartedAt { get; init; }
+
+    public long DetectorSatisfiedAt { get; set; }
+
+    public long CallerStoppedAt { get; set; }
+
+    public long LastBotLoudAt => Volatile.Read(ref _lastBotLoudAt);
+
+    public void BotLoudAt(long now) => Volatile.Write(ref _lastBotLoudAt, now);
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Voicebot.Bench.Load;
+
+// TEMPORARY local stand-in until the real writer is merged.
+internal static class LoadReportWriter
+{
+    public static void WriteTable(IAnsiConsole console, LoadBenchReport report) => console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+
+    public static Task WriteJsonAsync(string path, LoadBenchReport report, CancellationToken ct) => Task.CompletedTask;
+
+    public static void WritePlot(string path, LoadBenchReport report)
+    {
+    }
+}
