@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/dev/prerequisites.sh
-ensure_prerequisites
+ensure_prerequisites bench
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "==> build (Release)"

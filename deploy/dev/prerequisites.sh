@@ -12,6 +12,10 @@ ensure_prerequisites() {
 
   local missing=()
   command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  # The benchmark's plot needs a font; its smoke test runs with the tests.
+  if [ "$purpose" = tests ] || [ "$purpose" = bench ]; then
+    [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  fi
   if [ "$purpose" = tests ]; then
     command -v lame >/dev/null 2>&1 || missing+=(lame)
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

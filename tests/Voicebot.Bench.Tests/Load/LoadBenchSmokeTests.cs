@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Voicebot.Testing.Paths;
 
-namespace Voicebot.Bench.Tests;
+namespace Voicebot.Bench.Tests.Load;
 
 /// <summary>
 /// The capacity benchmark never rots: its quick run (N = 1 and 2, short calls) starts the real product with the
