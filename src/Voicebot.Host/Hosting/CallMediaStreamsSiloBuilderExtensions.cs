@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Streams;
 using Voicebot.Abstractions;
 
@@ -17,14 +19,28 @@ namespace Voicebot.Host.Hosting;
 /// </remarks>
 public static class CallMediaStreamsSiloBuilderExtensions
 {
+    /// <summary>
+    /// How long delivered media stays in the pulling agents' cache. Orleans keeps stream events at least 5 minutes
+    /// for consumers that rewind; live frames are never re-read, and 5 minutes of 50 frames a second per call was most
+    /// of the silo's memory and old-generation GC work under load (README, "Performance").
+    /// </summary>
+    internal static readonly TimeSpan MediaCacheMinTime = TimeSpan.FromSeconds(1);
+
+    /// <summary>Past this age a cached frame is purged even if a stalled consumer has not read it: such audio is too old to use.</summary>
+    internal static readonly TimeSpan MediaCacheMaxAge = TimeSpan.FromSeconds(10);
+
     public static ISiloBuilder AddCallMediaStreams(this ISiloBuilder silo, OrleansHostOptions options)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Membership == ClusteringProvider.Localhost)
         {
-            silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
-                agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPullingPeriod)));
+            silo.AddMemoryStreams(StreamNames.Provider, streams =>
+            {
+                streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPullingPeriod));
+                streams.ConfigurePartitioning(options.StreamQueueCount);
+                streams.ConfigureCacheEviction(ShortLivedCache);
+            });
             silo.AddMemoryGrainStorage("PubSubStore");
             return silo;
         }
@@ -33,6 +49,8 @@ public static class CallMediaStreamsSiloBuilderExtensions
         silo.AddMemoryStreams(localName, streams =>
         {
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPullingPeriod));
+            streams.ConfigurePartitioning(options.StreamQueueCount);
+            streams.ConfigureCacheEviction(ShortLivedCache);
             streams.ConfigurePartitionBalancing((_, _) => new LocalSiloQueueBalancer());
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
         });
@@ -41,4 +59,11 @@ public static class CallMediaStreamsSiloBuilderExtensions
         silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>();
         return silo;
     }
+
+    private static void ShortLivedCache(OptionsBuilder<StreamCacheEvictionOptions> cache) =>
+        cache.Configure(o =>
+        {
+            o.DataMinTimeInCache = MediaCacheMinTime;
+            o.DataMaxAgeInCache = MediaCacheMaxAge;
+        });
 }

@@ -53,6 +53,14 @@ public sealed class OrleansHostOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
     public TimeSpan StreamPullingPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// Queues of the media stream, each pulled by its own agent every <see cref="StreamPullingPeriod"/>. Fewer queues
+    /// cost fewer polls when idle and deliver bigger batches under load (Orleans' default is 8; see README,
+    /// "Performance").
+    /// </summary>
+    [Range(1, 64)]
+    public int StreamQueueCount { get; set; } = 8;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -11,15 +11,19 @@ internal sealed class CallLogScopeFilter(ILogger<CallLogScopeFilter> logger) : I
 {
     private static readonly Func<ILogger, Guid, IDisposable?> CallScope = LoggerMessage.DefineScope<Guid>("CallId:{CallId}");
 
-    public async Task Invoke(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Grain is not CallGrain || !context.TargetId.TryGetGuidKey(out var callId, out _))
-        {
-            await context.Invoke();
-            return;
-        }
 
+        // Every grain call of the silo passes here (media frames included): pass the others through without an
+        // async state machine of our own.
+        return context.Grain is CallGrain && context.TargetId.TryGetGuidKey(out var callId, out _)
+            ? InvokeInScopeAsync(context, callId)
+            : context.Invoke();
+    }
+
+    private async Task InvokeInScopeAsync(IIncomingGrainCallContext context, Guid callId)
+    {
         using (CallScope(logger, callId))
         {
             await context.Invoke();

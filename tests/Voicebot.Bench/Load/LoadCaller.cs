@@ -192,7 +192,8 @@ internal sealed class LoadCaller
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            End(now, "send failed: " + ex.Message);
+            // After the goodbye the bot hangs up and closes: a write racing its hang-up message is the normal end.
+            End(now, (Step)_step == Step.WaitHangup ? null : "send failed: " + ex.Message);
         }
     }
 
