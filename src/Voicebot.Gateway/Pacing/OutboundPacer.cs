@@ -10,8 +10,10 @@ namespace Voicebot.Gateway.Pacing;
 /// or silence when nothing is queued). Asterisk neither paces nor re-frames (FACTS §1.5), so this is what the caller hears.
 /// </summary>
 /// <remarks>
-/// Runs as a single one-shot <see cref="ITimer"/> re-armed after each tick on an absolute schedule (anchor + n × 20 ms),
-/// so timer jitter does not accumulate. A tick more than one frame late is counted in <see cref="LateTicks"/>, still
+/// Ticks on an absolute schedule (anchor + n × 20 ms), so jitter does not accumulate. On the system clock the ticks run
+/// on a dedicated thread: a timer callback waits in the thread pool's queue behind grain work, which under load was the
+/// main source of late frames (README, "Performance"). On any other <see cref="TimeProvider"/> (tests) a one-shot
+/// <see cref="ITimer"/> re-armed after each tick drives the same schedule. A tick more than one frame late is counted in <see cref="LateTicks"/>, still
 /// writes one frame per session (never a burst) and re-anchors the schedule. A session whose previous flush is still
 /// pending (slow socket) is skipped and counted in <see cref="Underruns"/>; a streamed phrase whose next chunk is late
 /// gets a padded frame, counted in <see cref="StarvedFrames"/>, and never stalls the clock. Thread-safe.
@@ -28,6 +30,7 @@ internal sealed class OutboundPacer : IDisposable
     private readonly TimeSpan _period = AudioSocketKinds.FrameDuration;
     private CallSession[] _sessions = [];
     private ITimer? _timer;
+    private Thread? _thread;
     private long _anchor;
     private long _ticksSinceAnchor;
     private long _ticks;
@@ -66,11 +69,19 @@ internal sealed class OutboundPacer : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _sessions = [.. _sessions, session];
-            if (_timer is null)
+            if (_timer is null && _thread is null)
             {
                 _anchor = _time.GetTimestamp();
                 _ticksSinceAnchor = 1;   // the first tick is due one period after the first session arrives
-                _timer = _time.CreateTimer(static state => ((OutboundPacer)state!).OnTimer(), this, _period, Timeout.InfiniteTimeSpan);
+                if (_time == TimeProvider.System)
+                {
+                    _thread = new Thread(RunClockThread) { IsBackground = true, Name = "audiosocket-pacer", Priority = ThreadPriority.AboveNormal };
+                    _thread.Start();
+                }
+                else
+                {
+                    _timer = _time.CreateTimer(static state => ((OutboundPacer)state!).OnTimer(), this, _period, Timeout.InfiniteTimeSpan);
+                }
             }
         }
     }
@@ -135,6 +146,28 @@ internal sealed class OutboundPacer : IDisposable
 
     private void OnTimer()
     {
+        var wait = RunDueTick();
+        lock (_gate)
+        {
+            _timer?.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void RunClockThread()
+    {
+        while (!Volatile.Read(ref _disposed))
+        {
+            var wait = RunDueTick();
+            if (wait > TimeSpan.Zero)
+            {
+                Thread.Sleep(wait);
+            }
+        }
+    }
+
+    /// <summary>Runs the tick if it is due; returns how long until the next one.</summary>
+    private TimeSpan RunDueTick()
+    {
         var due = _period * _ticksSinceAnchor;
         var now = _time.GetElapsedTime(_anchor);
         if (now >= due - EarlyTolerance)
@@ -146,7 +179,7 @@ internal sealed class OutboundPacer : IDisposable
 
             if (now - due >= _period)
             {
-                // Late by a frame or more (GC pause, starved thread pool): one frame per session, never a catch-up burst.
+                // Late by a frame or more (GC pause, starved machine): one frame per session, never a catch-up burst.
                 Interlocked.Increment(ref _lateTicks);
                 _anchor = _time.GetTimestamp();
                 _ticksSinceAnchor = 0;
@@ -158,9 +191,6 @@ internal sealed class OutboundPacer : IDisposable
         }
 
         var wait = _period * _ticksSinceAnchor - now;
-        lock (_gate)
-        {
-            _timer?.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        }
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 }
