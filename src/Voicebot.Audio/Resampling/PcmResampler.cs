@@ -26,7 +26,11 @@ public static class PcmResampler
     /// <returns>The PCM at <paramref name="toRate"/> (possibly empty) and the state for the next chunk.</returns>
     /// <exception cref="ArgumentException">Odd byte count, or a <paramref name="state"/> from another stream or ratio.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A rate is not positive, or the ratio exceeds <see cref="ResamplerKernel.MaxRatio"/>.</exception>
-    public static ResampledChunk Process(ReadOnlySpan<byte> pcm16le, int fromRate, int toRate, ResamplerState? state, bool final)
+    public static ResampledChunk Process(ReadOnlySpan<byte> pcm16le, int fromRate, int toRate, ResamplerState? state, bool final) =>
+        Process(pcm16le, fromRate, toRate, state, final, fastPath: true);
+
+    /// <summary>Resamples one chunk of a stream; <paramref name="fastPath"/> off runs integer decimations on the general polyphase loop (to compare the two).</summary>
+    internal static ResampledChunk Process(ReadOnlySpan<byte> pcm16le, int fromRate, int toRate, ResamplerState? state, bool final, bool fastPath)
     {
         if ((pcm16le.Length & 1) != 0)
         {
@@ -58,36 +62,42 @@ public static class PcmResampler
         var count = (int)kernel.CountOutputs(position, end, final);
 
         var rented = ArrayPool<float>.Shared.Rent(end + kernel.HalfLength);
+        var decoded = BitConverter.IsLittleEndian ? null : ArrayPool<short>.Shared.Rent(inputSamples);
         try
         {
+            // The input as samples: on a little-endian machine, the bytes themselves.
+            ReadOnlySpan<short> input = decoded is null ? MemoryMarshal.Cast<byte, short>(pcm16le) : Decode(pcm16le, decoded);
             var buffer = rented.AsSpan(0, end + kernel.HalfLength);
-            buffer[..historyLength].Clear();
-            for (var i = 0; i < history.Length; i++)
+            if (state is null)
             {
-                buffer[i] = history[i];
+                buffer[..historyLength].Clear();
+            }
+            else
+            {
+                PcmConversion.ToSingle(history, buffer);
             }
 
-            for (var i = 0; i < inputSamples; i++)
-            {
-                buffer[historyLength + i] = BinaryPrimitives.ReadInt16LittleEndian(pcm16le.Slice(2 * i, 2));
-            }
-
+            PcmConversion.ToSingle(input, buffer[historyLength..]);
             buffer[end..].Clear();
 
             var output = new byte[count * 2];
             var samples = MemoryMarshal.Cast<byte, short>(output.AsSpan());
-            var written = kernel.Run(buffer, end, ref position, final, samples);
+            var written = kernel.Run(buffer, end, ref position, final, samples, fastPath);
             if (!BitConverter.IsLittleEndian)
             {
                 BinaryPrimitives.ReverseEndianness(samples, samples);
             }
 
+            // The next history is the tail of (history, input), copied as samples. A first chunk's history is silence.
             var keepFrom = kernel.FirstNeeded(position, end);
             var nextHistory = new short[end - keepFrom];
-            for (var i = 0; i < nextHistory.Length; i++)
+            var fromHistory = Math.Max(0, historyLength - keepFrom);
+            if (state is not null && fromHistory > 0)
             {
-                nextHistory[i] = (short)buffer[keepFrom + i];
+                history.Slice(keepFrom, fromHistory).CopyTo(nextHistory);
             }
+
+            input[(keepFrom + fromHistory - historyLength)..].CopyTo(nextHistory.AsSpan(fromHistory));
 
             var next = new ResamplerState(
                 fromRate,
@@ -101,6 +111,10 @@ public static class PcmResampler
         finally
         {
             ArrayPool<float>.Shared.Return(rented);
+            if (decoded is not null)
+            {
+                ArrayPool<short>.Shared.Return(decoded);
+            }
         }
     }
 
@@ -142,6 +156,17 @@ public static class PcmResampler
 
     /// <summary>The state of a stream that has not started yet (equivalent to passing <see langword="null"/>).</summary>
     public static ResamplerState CreateState(int fromRate, int toRate) => new StreamingResampler(fromRate, toRate).ToState();
+
+    private static ReadOnlySpan<short> Decode(ReadOnlySpan<byte> pcm16le, short[] samples)
+    {
+        var decoded = samples.AsSpan(0, pcm16le.Length / 2);
+        for (var i = 0; i < decoded.Length; i++)
+        {
+            decoded[i] = BinaryPrimitives.ReadInt16LittleEndian(pcm16le.Slice(2 * i, 2));
+        }
+
+        return decoded;
+    }
 
     private static void CheckState(ResamplerState? state, int fromRate, int toRate, ResamplerKernel? kernel)
     {

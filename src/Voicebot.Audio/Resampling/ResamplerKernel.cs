@@ -12,6 +12,12 @@ namespace Voicebot.Audio.Resampling;
 /// divided by their gcd). Time is kept as an integer count of 1/M input samples, so long streams never drift.
 /// The pass band ends at 85 % of the lower Nyquist frequency (3.4 kHz at 8 kHz) and the stop band starts at the lower
 /// Nyquist frequency itself (4 kHz at 8 kHz), with at least <see cref="StopbandAttenuationDb"/> dB of rejection.
+/// <para>
+/// An integer decimation (24 → 8 kHz is 3:1, 16 → 8 kHz is 2:1, 48 → 8 kHz is 6:1) reduces to a single phase, so this
+/// loop already computes it exactly, but one output at a time. Those ratios run on <see cref="DecimatingFilter"/>
+/// instead: the same taps and the same bookkeeping (a state carries over from one path to the other), two to three
+/// times faster (tests/Voicebot.Bench.Micro). Its samples may differ from this loop's by one step of rounding.
+/// </para>
 /// </remarks>
 public sealed class ResamplerKernel
 {
@@ -36,6 +42,7 @@ public sealed class ResamplerKernel
     private readonly float[] _taps;
     private readonly int _tableRows;
     private readonly bool _quantized;
+    private readonly DecimatingFilter? _decimation;
 
     private ResamplerKernel(int step, int phases)
     {
@@ -83,6 +90,13 @@ public sealed class ResamplerKernel
                 taps[j] *= scale;
             }
         }
+
+        // Without SIMD hardware the vector code would be emulated lane by lane: slower than the loop below.
+        if (phases == 1 && step > 1 && Vector.IsHardwareAccelerated)
+        {
+            // The last tap sits on the window's edge and is 0: the span is 2H - 1 samples centred on the output.
+            _decimation = new DecimatingFilter(_taps.AsSpan(0, TapsPerPhase - 1), step);
+        }
     }
 
     /// <summary>Input samples between two output samples, in units of 1/<see cref="Phases"/> (the reduced input rate).</summary>
@@ -99,6 +113,9 @@ public sealed class ResamplerKernel
 
     /// <summary>The -6 dB point, as a fraction of the lower Nyquist frequency.</summary>
     public double CutoffFraction { get; }
+
+    /// <summary>Whether the ratio is an integer decimation, computed by the faster <see cref="DecimatingFilter"/>.</summary>
+    public bool IsIntegerDecimation => _decimation is not null;
 
     /// <summary>The cached kernel for converting <paramref name="fromRate"/> to <paramref name="toRate"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A rate is not positive, or the ratio exceeds <see cref="MaxRatio"/>.</exception>
@@ -139,9 +156,24 @@ public sealed class ResamplerKernel
     /// <summary>
     /// Filters <paramref name="buffer"/>[0..<paramref name="end"/>) (history then new input) from <paramref name="position"/>.
     /// When <paramref name="final"/>, <paramref name="buffer"/> holds <see cref="HalfLength"/> zeros after <paramref name="end"/>.
+    /// <paramref name="fastPath"/> off runs an integer decimation on the general polyphase loop too (to compare the two).
     /// </summary>
-    internal int Run(ReadOnlySpan<float> buffer, int end, ref long position, bool final, Span<short> output)
+    internal int Run(ReadOnlySpan<float> buffer, int end, ref long position, bool final, Span<short> output, bool fastPath = true)
     {
+        if (fastPath && _decimation is not null)
+        {
+            // One phase: positions count whole input samples, and output n filters from position + n·M - H + 1.
+            var outputs = (int)CountOutputs(position, end, final);
+            if (outputs == 0)
+            {
+                return 0;
+            }
+
+            _decimation.Run(buffer[(int)(position - HalfLength + 1)..end], output[..outputs]);
+            position += (long)outputs * InputStep;
+            return outputs;
+        }
+
         var limit = (long)(final ? end : end - HalfLength) * Phases;
         var count = 0;
         while (position < limit)
@@ -150,7 +182,7 @@ public sealed class ResamplerKernel
             var phase = (int)(position - ((long)index * Phases));
             var row = _quantized ? (int)((((long)phase * MaxTablePhases) + (Phases / 2)) / Phases) : phase;
             var sum = Dot(buffer.Slice(index - HalfLength + 1, TapsPerPhase), _taps.AsSpan(row * TapsPerPhase, TapsPerPhase));
-            output[count++] = (short)MathF.Round(Math.Clamp(sum, short.MinValue, short.MaxValue));
+            output[count++] = PcmConversion.ToPcm16(sum);
             position += InputStep;
         }
 

@@ -10,6 +10,7 @@ namespace Voicebot.Audio.Resampling;
 public sealed class StreamingResampler
 {
     private readonly ResamplerKernel? _kernel;
+    private readonly bool _fastPath;
     private float[] _buffer;
     private int _buffered;
     private long _position;
@@ -17,7 +18,14 @@ public sealed class StreamingResampler
     /// <summary>Starts a new stream.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A rate is not positive, or the ratio exceeds <see cref="ResamplerKernel.MaxRatio"/>.</exception>
     public StreamingResampler(int fromRate, int toRate)
+        : this(fromRate, toRate, fastPath: true)
     {
+    }
+
+    /// <summary>Starts a new stream; <paramref name="fastPath"/> off runs integer decimations on the general polyphase loop (to compare the two).</summary>
+    internal StreamingResampler(int fromRate, int toRate, bool fastPath)
+    {
+        _fastPath = fastPath;
         FromRate = fromRate;
         ToRate = toRate;
         _kernel = fromRate == toRate ? null : ResamplerKernel.Get(fromRate, toRate);
@@ -91,17 +99,13 @@ public sealed class StreamingResampler
         var end = _buffered + input.Length;
         EnsureCapacity(end + _kernel.HalfLength);
         var buffer = _buffer.AsSpan();
-        for (var i = 0; i < input.Length; i++)
-        {
-            buffer[_buffered + i] = input[i];
-        }
-
+        PcmConversion.ToSingle(input, buffer[_buffered..]);
         if (final)
         {
             buffer.Slice(end, _kernel.HalfLength).Clear();
         }
 
-        var written = _kernel.Run(buffer, end, ref _position, final, output);
+        var written = _kernel.Run(buffer, end, ref _position, final, output, _fastPath);
         var keepFrom = _kernel.FirstNeeded(_position, end);
         buffer[keepFrom..end].CopyTo(buffer);
         _buffered = end - keepFrom;
