@@ -1,10 +1,20 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Phrases;
+using Voicebot.Abstractions.Records;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
+using Voicebot.Recordings;
+using Voicebot.Recordings.Recording;
 using Voicebot.Testing.Gateway;
 
 namespace Voicebot.Gateway.Tests;
@@ -426,6 +436,61 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.Equal(AudioSocketKind.Audio, (await call.Client.ReadFrameAsync(ct))!.Kind);
     }
 
+    [Fact]
+    public async Task OnConnectedAsync_SteadyInboundAudio_AllocatesOnlyThePublishedFramePerFrame()
+    {
+        const int Warmup = 200;
+        const int Measured = 2000;
+        var ct = Timeout();
+        var control = new CountingCallControl();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<ICallControl>(control)
+            .AddSingleton(new OutboundPacer(new FakeTimeProvider(), NullLogger<OutboundPacer>.Instance))   // never ticks
+            .AddSingleton(new CallRecordingWriter(
+                Options.Create(new RecordingOptions()),
+                new RecordingDirectory(Path.Combine(Path.GetTempPath(), "voicebot-never-written")),
+                TimeProvider.System,
+                NullLogger<CallRecordingWriter>.Instance))
+            .AddAudioSocketGateway(new ConfigurationBuilder().Build());
+        await using var provider = services.BuildServiceProvider();
+        var handler = provider.GetRequiredService<AudioSocketConnectionHandler>();
+
+        // Inline schedulers: each flush below runs the handler's read loop on this thread, up to its next read.
+        var inbound = new Pipe(new PipeOptions(new TestMemoryPool(), PipeScheduler.Inline, PipeScheduler.Inline, useSynchronizationContext: false));
+        var outbound = new Pipe(new PipeOptions(useSynchronizationContext: false));
+        var connection = new DefaultConnectionContext("alloc", new TestDuplexPipe(inbound.Reader, outbound.Writer), new TestDuplexPipe(outbound.Reader, inbound.Writer));
+        var connected = handler.OnConnectedAsync(connection);
+        var callId = Guid.NewGuid();
+        AudioSocketFrameWriter.WriteUuid(inbound.Writer, callId);
+        await inbound.Writer.FlushAsync(ct);
+        var frame = TestAudio.Tone(TimeSpan.FromMilliseconds(20), 440, -50);   // below the barge-in threshold: no barge-in
+        await SendAudioAsync(inbound.Writer, frame, ct);
+        await control.Media!.PlayAsync(new PlaybackItem(1, "long", TestAudio.Pattern(320 * 1000), 8000));   // barge-in detection runs
+        for (var i = 0; i < Warmup; i++)
+        {
+            await SendAudioAsync(inbound.Writer, frame, ct);
+        }
+
+        var envelope = PublishedFrameBytes(frame.Length);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Measured; i++)
+        {
+            await SendAudioAsync(inbound.Writer, frame, ct);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        await inbound.Writer.CompleteAsync();
+        await connected.WaitAsync(ct);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"inbound: {allocated} bytes over {Measured} frames ({(double)allocated / Measured} per frame; published frame {envelope})");
+        Assert.Equal(Measured * envelope, allocated);
+        Assert.Equal(1 + Warmup + Measured, control.Published);
+        Assert.Equal(Warmup + Measured, control.Last!.Sequence);
+        Assert.Equal(frame, control.Last.Audio);
+    }
+
     private static CancellationToken Timeout(TimeSpan? timeout = null)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -490,6 +555,61 @@ public sealed class AudioSocketConnectionHandlerTests
             "IdlePeer" => [.. uuid, .. audio],
             _ => throw new ArgumentOutOfRangeException(nameof(violation), violation, null),
         };
+    }
+
+    private static async ValueTask SendAudioAsync(PipeWriter writer, byte[] pcm, CancellationToken ct)
+    {
+        AudioSocketFrameWriter.Write(writer, AudioSocketKind.Audio, pcm);
+        await writer.FlushAsync(ct);
+    }
+
+    /// <summary>What the stream event for one inbound frame costs by itself: its payload array and its envelope.</summary>
+    private static long PublishedFrameBytes(int payloadBytes)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var media = InboundMedia.ForAudio(0, new byte[payloadBytes], 8000);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(media);
+        return allocated;
+    }
+
+    private sealed class TestDuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+
+    /// <summary>A control plane that only counts what is published and keeps the last event: nothing grows per frame.</summary>
+    private sealed class CountingCallControl : ICallControl
+    {
+        public ICallMediaSink? Media { get; private set; }
+
+        public int Published { get; private set; }
+
+        public InboundMedia? Last { get; private set; }
+
+        public Task StartCallAsync(Guid callId, CallStart start, ICallMediaSink media, CancellationToken cancellationToken = default)
+        {
+            Media = media;
+            return Task.CompletedTask;
+        }
+
+        public ValueTask PublishAsync(Guid callId, InboundMedia media, CancellationToken cancellationToken = default)
+        {
+            Published++;
+            Last = media;
+            return ValueTask.CompletedTask;
+        }
+
+        public Task PlaybackFinishedAsync(Guid callId, int playbackId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task BargeInAsync(Guid callId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task EndCallAsync(Guid callId, HangupReason? reason, CallMediaFacts media, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<PhraseAudio> GetPhraseAsync(string phraseKey, int sampleRate, CancellationToken cancellationToken = default) =>
+            Task.FromException<PhraseAudio>(new KeyNotFoundException(phraseKey));
     }
 
     private sealed record LiveCall(Guid CallId, FakeAsteriskClient Client) : IAsyncDisposable

@@ -243,6 +243,37 @@ public sealed class AudioSocketFrameReaderTests
     }
 
     [Theory]
+    [InlineData(1460)]   // one TCP segment's worth per pipe segment
+    [InlineData(4096)]
+    public void TryRead_ManyFramesAcrossSegments_AllocatesNothing(int segmentSize)
+    {
+        const int Frames = 1000;
+        var frames = new byte[Frames][];
+        for (var i = 0; i < Frames; i++)
+        {
+            frames[i] = i % 50 == 25 ? Wire.Frame(AudioSocketKind.Dtmf, (byte)'5') : Wire.Frame(AudioSocketKind.Audio, Wire.Pattern(320, seed: i));
+        }
+
+        var wire = TestSequences.Split(Wire.Concat(frames), segmentSize);
+        var warmup = wire;
+        AudioSocketFrameReader.TryRead(ref warmup, MaxPayload, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = 0;
+        var payloadBytes = 0L;
+        while (AudioSocketFrameReader.TryRead(ref wire, MaxPayload, out var frame))
+        {
+            read++;
+            payloadBytes += frame.Payload.Length;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(Frames, read);
+        Assert.Equal((980 * 320) + 20, payloadBytes);
+    }
+
+    [Theory]
     [MemberData(nameof(UnknownKinds))]
     public void TryRead_UnknownKind_ThrowsUnknownKind(byte kind)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Voicebot.Protocol.Tests.Support;
+using Voicebot.Testing.Sequences;
 
 namespace Voicebot.Protocol.Tests;
 
@@ -210,6 +211,24 @@ public sealed class AudioSocketInboundValidatorTests
 
         Assert.Equal(4, count);
         Assert.Equal(CallId, validator.CallId);
+    }
+
+    [Fact]
+    public void Validate_ManyAudioAndDtmfFramesAcrossSegments_AllocatesNothing()
+    {
+        var audio = new AudioSocketFrame(AudioSocketKind.Audio, TestSequences.Split(Wire.Pattern(320), 100));
+        var dtmf = new AudioSocketFrame(AudioSocketKind.Dtmf, TestSequences.SegmentPerByte([(byte)'#']));
+        var validator = Started();
+        validator.Validate(audio);
+        validator.Validate(dtmf);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            validator.Validate(i % 50 == 25 ? dtmf : audio);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     private static AudioSocketInboundValidator Started()

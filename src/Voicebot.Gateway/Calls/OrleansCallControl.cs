@@ -30,7 +30,7 @@ public sealed class OrleansCallControl(IClusterClient client, IGrainFactory grai
         var reference = grainFactory.CreateObjectReference<ICallMediaSink>(media);
         var stream = client.GetStreamProvider(StreamNames.Provider)
             .GetStream<InboundMedia>(StreamId.Create(StreamNames.CallMedia, callId));
-        if (!_calls.TryAdd(callId, new CallLink(media, reference, stream)))
+        if (!_calls.TryAdd(callId, new CallLink(media, reference, stream, new PublishWait())))
         {
             grainFactory.DeleteObjectReference<ICallMediaSink>(reference);
             throw new InvalidOperationException($"Call {callId} is already started.");
@@ -47,7 +47,14 @@ public sealed class OrleansCallControl(IClusterClient client, IGrainFactory grai
         }
 
         var published = link.Stream.OnNextAsync(media);
-        return published.IsCompletedSuccessfully ? default : new ValueTask(published.WaitAsync(cancellationToken));
+        if (published.IsCompleted)
+        {
+            return published.IsCompletedSuccessfully ? default : new ValueTask(published);
+        }
+
+        // A memory-stream publish always completes later (it calls the queue grain): the call's reusable wait spares a
+        // WaitAsync promise per frame. It is still running only if a caller broke the one-publish-at-a-time rule.
+        return link.Publishes.TryStart(published, cancellationToken, out var wait) ? wait : new ValueTask(published.WaitAsync(cancellationToken));
     }
 
     public Task PlaybackFinishedAsync(Guid callId, int playbackId, CancellationToken cancellationToken = default) =>
@@ -97,5 +104,5 @@ public sealed class OrleansCallControl(IClusterClient client, IGrainFactory grai
         $"{why}:{reason?.ToString().ToLowerInvariant() ?? "bot-hung-up"}",
         new Dictionary<string, string>(), [], [], [], [], media.RecordingPath);
 
-    private sealed record CallLink(ICallMediaSink Session, ICallMediaSink Reference, IAsyncStream<InboundMedia> Stream);
+    private sealed record CallLink(ICallMediaSink Session, ICallMediaSink Reference, IAsyncStream<InboundMedia> Stream, PublishWait Publishes);
 }

@@ -1,12 +1,18 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Pacing;
+using Voicebot.Gateway.Watching;
 using Voicebot.Protocol;
+using Voicebot.Recordings;
+using Voicebot.Recordings.Recording;
 using Voicebot.Testing.Gateway;
 
 namespace Voicebot.Gateway.Tests.Pacing;
@@ -245,6 +251,114 @@ public sealed class OutboundPacerTests
     }
 
     [Fact]
+    public async Task Clock_PlayingIdleStarvedAndWidebandCallsWithRecorderAndMetrics_AllocatesNothingPerFrame()
+    {
+        const int Warmup = 100;
+        const int Measured = 1000;
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new GatewayMetrics(services.GetRequiredService<IMeterFactory>(), new CallRegistry(Options.Create(new AudioSocketOptions())));
+        using var listener = ListenToGatewayMetrics();
+        var clock = new ManualClock();
+        using var pacer = new OutboundPacer(clock, NullLogger<OutboundPacer>.Instance, metrics);
+
+        // The writer is not running, so each recorder's ring fills after 150 frames (3 s) and then drops: the measured
+        // ticks take both paths.
+        var recordings = new CallRecordingWriter(
+            Options.Create(new RecordingOptions()),
+            new RecordingDirectory(Path.Combine(Path.GetTempPath(), "voicebot-never-written")),
+            clock,
+            NullLogger<CallRecordingWriter>.Instance);
+        var playing = Paced(pacer, 8000, recordings);
+        var idle = Paced(pacer, 8000, recordings);
+        var starved = Paced(pacer, 8000, recordings: null);
+        var wideband = Paced(pacer, 16000, recordings);
+        var refused = Paced(pacer, 8000, recordings: null, admitted: false);   // a busy call: no control plane, no barge-in
+        var frames = Warmup + Measured + 10;
+        await playing.Session.PlayAsync(new PlaybackItem(1, "long", TestAudio.Pattern(frames * 320), 8000));
+        await wideband.Session.PlayAsync(new PlaybackItem(1, "long", TestAudio.Pattern(frames * 640), 16000));
+        await starved.Session.PlayAsync(new PlaybackItem(1, "streamed", TestAudio.Pattern(320), 8000, MoreFollows: true));
+        (CallSession Session, Pipe Pipe)[] calls = [playing, idle, starved, wideband, refused];
+        for (var i = 0; i < Warmup; i++)
+        {
+            clock.Advance(AudioSocketKinds.FrameDuration);
+            DrainPipes(calls);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var written = 0L;
+        for (var i = 0; i < Measured; i++)
+        {
+            clock.Advance(AudioSocketKinds.FrameDuration);
+            written += DrainPipes(calls);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        TestContext.Current.TestOutputHelper?.WriteLine($"outbound: {allocated} bytes over {Measured} ticks x {calls.Length} calls");
+        Assert.Equal(0, allocated);
+        Assert.Equal((long)Measured * ((4 * (3 + 320)) + 3 + 640), written);
+        Assert.True(playing.Session.IsPlaying);
+        Assert.True(wideband.Session.IsPlaying);
+        Assert.Equal(Warmup + Measured - 1, pacer.StarvedFrames);
+        Assert.Equal(0, pacer.Underruns);
+        Assert.Equal(0, pacer.LateTicks);
+    }
+
+    [Fact]
+    public async Task Clock_OverRealKestrelConnections_AllocatesNothingPerFrameOnThePacersThread()
+    {
+        const int Warmup = 100;
+        const int Measured = 500;
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new ManualClock();
+        await using var host = await GatewayTestHost.StartAsync(
+            o => o.IdleTimeout = TimeSpan.FromMinutes(10),   // the callers go quiet once their calls have started
+            services => services.AddSingleton(sp => new OutboundPacer(clock, NullLogger<OutboundPacer>.Instance, sp.GetRequiredService<GatewayMetrics>())),
+            ct);
+        var callers = new List<FakeAsteriskClient>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var caller = await host.ConnectAsync(ct);
+                callers.Add(caller);
+                var callId = Guid.NewGuid();
+                await caller.SendUuidAsync(callId, ct);
+                await caller.SendAudioAsync(new byte[320], cancellationToken: ct);
+                await host.Control.Call(callId).Started.Task.WaitAsync(ct);
+                if (i % 2 == 0)
+                {
+                    await host.Control.Call(callId).Media!.PlayAsync(new PlaybackItem(1, "long", TestAudio.Pattern(320 * (Warmup + Measured + 10)), 8000));
+                }
+            }
+
+            // Only the ticks are measured: the clock runs on this thread, Kestrel's sockets send on their own threads.
+            var allocated = 0L;
+            for (var i = 0; i < Warmup + Measured; i++)
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                clock.Advance(AudioSocketKinds.FrameDuration);
+                var tick = GC.GetAllocatedBytesForCurrentThread() - before;
+                allocated += i < Warmup ? 0 : tick;
+                foreach (var caller in callers)
+                {
+                    Assert.Equal(AudioSocketKind.Audio, (await caller.ReadFrameAsync(ct))?.Kind);
+                }
+            }
+
+            TestContext.Current.TestOutputHelper?.WriteLine($"outbound over Kestrel: {allocated} bytes over {Measured} ticks x {callers.Count} calls");
+            Assert.Equal(0, allocated);
+            Assert.Equal(0, host.Services.GetRequiredService<OutboundPacer>().Underruns);
+        }
+        finally
+        {
+            foreach (var caller in callers)
+            {
+                await caller.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task FlushAsync_WhilePlaying_DropsEverythingQueuedAndNextFrameIsSilence()
     {
         var (pacer, session, pipe) = Create();
@@ -370,11 +484,57 @@ public sealed class OutboundPacerTests
 
     private (OutboundPacer Pacer, CallSession Session, Pipe Pipe) Create(int sampleRate = 8000, Pipe? pipe = null, BargeInOptions? bargeIn = null)
     {
-        pipe ??= new Pipe(new PipeOptions(useSynchronizationContext: false));
+        pipe ??= new Pipe(new PipeOptions(pool: new TestMemoryPool(), useSynchronizationContext: false));
         var session = new CallSession(_callId, sampleRate, pipe.Writer, input: null, _control, NullLogger.Instance, bargeIn: bargeIn);
         var pacer = new OutboundPacer(_time, NullLogger<OutboundPacer>.Instance);
         pacer.Add(session);
         return (pacer, session, pipe);
+    }
+
+    private (CallSession Session, Pipe Pipe) Paced(OutboundPacer pacer, int sampleRate, CallRecordingWriter? recordings, bool admitted = true)
+    {
+        var pipe = new Pipe(new PipeOptions(pool: new TestMemoryPool(), useSynchronizationContext: false));
+        var control = admitted ? _control : null;
+        var session = new CallSession(Guid.NewGuid(), sampleRate, pipe.Writer, input: null, control, NullLogger.Instance, bargeIn: new BargeInOptions(), time: _time)
+        {
+            Recorder = recordings?.Start(Guid.NewGuid(), sampleRate),
+        };
+        pacer.Add(session);
+        return (session, pipe);
+    }
+
+    /// <summary>Reads everything written so far; returns the byte count. Allocation-free once the pipes' segments are pooled.</summary>
+    private static long DrainPipes((CallSession Session, Pipe Pipe)[] calls)
+    {
+        var bytes = 0L;
+        foreach (var (_, pipe) in calls)
+        {
+            if (pipe.Reader.TryRead(out var result))
+            {
+                bytes += result.Buffer.Length;
+                pipe.Reader.AdvanceTo(result.Buffer.End);
+            }
+        }
+
+        return bytes;
+    }
+
+    private static MeterListener ListenToGatewayMetrics()
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == GatewayMetrics.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>(static (_, _, _, _) => { });
+        listener.SetMeasurementEventCallback<long>(static (_, _, _, _) => { });
+        listener.Start();
+        return listener;
     }
 
     private static void DrainPipe(PipeReader reader)
