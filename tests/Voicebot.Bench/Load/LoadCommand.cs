@@ -23,7 +23,7 @@ internal static class LoadCommand
             CustomParser = result => BenchCommand.ParseList(result, min: 1, max: 2000),
         };
         var stagger = Seconds("--stagger", "Callers of a step arrive evenly over this many seconds.", 10);
-        var think = Seconds("--think", "Seconds a caller spends trying the fix before saying it works (sets the call length: ~45 s + this).", 20);
+        var think = Seconds("--think", "Seconds a caller spends trying the fix before saying it works (sets the call length: about 30 s + this).", 30);
         var bargeInEvery = new Option<int>("--barge-in-every") { Description = "Every Nth caller interrupts the bot (0: nobody).", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Calls placed before measuring, to warm the product up.", DefaultValueFactory = _ => 2 };
         var stt = Milliseconds("--stt-ms", "Recognizer: end of speech → final transcript.", 250);
