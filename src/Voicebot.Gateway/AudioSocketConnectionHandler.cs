@@ -42,6 +42,7 @@ internal sealed class AudioSocketConnectionHandler(
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var settings = options.Value;
+        var batcher = settings.InboundFramesPerEvent > 1 ? new InboundAudioBatcher(settings.InboundFramesPerEvent) : null;
         var input = connection.Transport.Input;
         var connectedAt = time.GetUtcNow();
         var validator = new AudioSocketInboundValidator();
@@ -152,6 +153,11 @@ internal sealed class AudioSocketConnectionHandler(
 
                                 if (admission == CallAdmission.Admitted)
                                 {
+                                    if (batcher?.Flush() is { } earlier)
+                                    {
+                                        await control.PublishAsync(callId, earlier, session.Lifetime);   // audio before the key stays before it
+                                    }
+
                                     var digit = InboundMedia.ForDtmf(session.NextInboundSequence(), (char)frame.Payload.FirstSpan[0]);
                                     await control.PublishAsync(callId, digit, session.Lifetime);
                                 }
@@ -177,12 +183,30 @@ internal sealed class AudioSocketConnectionHandler(
                                     // The stream boundary needs an array the consumer owns, and the payload aliases the pipe:
                                     // this copy (with its InboundMedia envelope) is the one allocation per inbound frame.
                                     var sequence = session.NextInboundSequence();
-                                    var pcm = frame.Payload.ToArray();
+                                    if (batcher is null)
+                                    {
+                                        var pcm = frame.Payload.ToArray();
 
-                                    // Barge-in first: a flush must not wait behind the publish's backpressure.
-                                    session.OnInboundAudio(sequence, pcm);
-                                    session.Recorder?.WriteCaller(pcm);
-                                    await control.PublishAsync(callId, InboundMedia.ForAudio(sequence, pcm, sampleRate), session.Lifetime);
+                                        // Barge-in first: a flush must not wait behind the publish's backpressure.
+                                        session.OnInboundAudio(sequence, pcm);
+                                        session.Recorder?.WriteCaller(pcm);
+                                        await control.PublishAsync(callId, InboundMedia.ForAudio(sequence, pcm, sampleRate), session.Lifetime);
+                                    }
+                                    else
+                                    {
+                                        if (batcher.MustFlushBefore((int)frame.Payload.Length, sampleRate) && batcher.Flush() is { } partial)
+                                        {
+                                            await control.PublishAsync(callId, partial, session.Lifetime);
+                                        }
+
+                                        var pcm = batcher.Append(sequence, frame.Payload, sampleRate);
+                                        session.OnInboundAudio(sequence, pcm);
+                                        session.Recorder?.WriteCaller(pcm);
+                                        if (batcher.IsFull)
+                                        {
+                                            await control.PublishAsync(callId, batcher.Flush()!, session.Lifetime);
+                                        }
+                                    }
                                 }
 
                                 break;

@@ -42,6 +42,14 @@ public sealed class AudioSocketOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan FirstAudioTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Inbound 20 ms frames carried by one stream event to the call grain. 1 (default) sends every frame as it comes;
+    /// 2 halves the stream hops per call at the price of up to one more frame of delay before the recognizer hears the
+    /// caller (barge-in and recording see every frame at once). See README, "Performance".
+    /// </summary>
+    [Range(1, 10)]
+    public int InboundFramesPerEvent { get; set; } = 1;
+
     /// <summary>Phrase played to a caller refused because <see cref="MaxConcurrentCalls"/> are active. Default <c>lines_busy</c>.</summary>
     [Required]
     public string BusyPhraseKey { get; set; } = "lines_busy";

@@ -71,6 +71,34 @@ public sealed class AudioSocketConnectionHandlerTests
     }
 
     [Fact]
+    public async Task TwoFramesPerEvent_FramesArriveInPairs_AndAKeyFlushesTheHalfEventBeforeIt()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(o => o.InboundFramesPerEvent = 2, cancellationToken: ct);
+        await using var asterisk = await host.ConnectAsync(ct);
+        var callId = Guid.NewGuid();
+        var frames = Enumerable.Range(1, 3).Select(seed => TestAudio.Pattern(320, seed)).ToArray();
+
+        await asterisk.SendUuidAsync(callId, ct);
+        foreach (var frame in frames)
+        {
+            await asterisk.SendAudioAsync(frame, cancellationToken: ct);
+        }
+
+        await asterisk.SendDtmfAsync('5', ct);
+        var media = await host.Control.Call(callId).ReadInboundUntilDtmfAsync(ct);
+
+        // Frames 0 and 1 as one event, frame 2 alone (the key must not wait for its pair), then the key: order kept.
+        Assert.Equal(3, media.Count);
+        Assert.Equal([.. frames[0], .. frames[1]], media[0].Audio!);
+        Assert.Equal(0L, media[0].Sequence);
+        Assert.Equal(frames[2], media[1].Audio!);
+        Assert.Equal(2L, media[1].Sequence);
+        Assert.Equal(InboundMediaKind.Dtmf, media[2].Kind);
+        Assert.Equal('5', media[2].Digit);
+    }
+
+    [Fact]
     public async Task Slin16Call_FirstFrameKind0x12_StartsAt16kHzAndSends640ByteFramesOfKind0x12()
     {
         var ct = Timeout();
