@@ -37,13 +37,19 @@ internal static class LoadCommand
         };
         var output = new Option<string?>("--out") { Description = $"Directory for load.json and load.png (default {DefaultOutput}; none with --quick)." };
         var quick = new Option<bool>("--quick") { Description = "Smoke run: N = 1 and 2, short calls, no warm-up. Explicit options still apply." };
+        var fromJson = new Option<string?>("--from-json") { Description = "Run nothing: print and redraw a saved load.json (tables, Markdown, and the plot into --out)." };
 
         var command = new Command("load", "The capacity ramp: the product in its own process with emulated providers, N simulated callers over real AudioSocket connections.")
         {
-            steps, stagger, think, bargeInEvery, warmup, stt, llmFirst, llmRate, ttsFirst, environment, output, quick,
+            steps, stagger, think, bargeInEvery, warmup, stt, llmFirst, llmRate, ttsFirst, environment, output, quick, fromJson,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(fromJson) is { } saved)
+            {
+                return await RedrawAsync(saved, parse.GetValue(output), cancellationToken);
+            }
+
             var isQuick = parse.GetValue(quick);
             var settings = new LoadBenchSettings(
                 isQuick && BenchCommand.IsImplicit(parse, steps) ? QuickSteps : parse.GetRequiredValue(steps),
@@ -85,6 +91,23 @@ internal static class LoadCommand
         }
 
         return report.Steps.Any(s => s.Completed > 0) ? Completed : NothingCompleted;
+    }
+
+    private static async Task<int> RedrawAsync(string jsonPath, string? outputDirectory, CancellationToken cancellationToken)
+    {
+        var console = BenchCommand.CreateConsole();
+        var report = await LoadReportWriter.ReadJsonAsync(jsonPath, cancellationToken);
+        LoadReportWriter.WriteTable(console, report);
+        console.WriteLine();
+        console.WriteLine(LoadReportWriter.ToMarkdown(report));
+        if (outputDirectory is not null)
+        {
+            var png = Path.Combine(outputDirectory, "load.png");
+            LoadReportWriter.WritePlot(png, report);
+            console.WriteLine($"Plot: {Path.GetFullPath(png)}");
+        }
+
+        return Completed;
     }
 
     private static Dictionary<string, string> ParseEnvironment(string[] pairs)
