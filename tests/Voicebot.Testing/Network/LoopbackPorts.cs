@@ -3,10 +3,60 @@ using System.Net.Sockets;
 
 namespace Voicebot.Testing.Network;
 
-/// <summary>Free TCP ports on 127.0.0.1 for a host under test (taken together, so they are distinct).</summary>
+/// <summary>
+/// Free TCP ports on 127.0.0.1 for a host under test (taken together, so they are distinct).
+/// </summary>
+/// <remarks>
+/// The ports are drawn at random below the kernel's ephemeral range: a port the OS handed out (port 0) is freed
+/// before the host binds it, and meanwhile any outgoing connection of another test process may take it as its local
+/// port. Below the ephemeral range only another caller of this class could, and random draws make that unlikely.
+/// </remarks>
 public static class LoopbackPorts
 {
+    private const int LowestPort = 20000;
+
+    private static readonly Lazy<int> EphemeralStart = new(ReadEphemeralStart);
+
     public static int[] Take(int count)
+    {
+        var below = EphemeralStart.Value;
+        if (below - LowestPort < 1000)
+        {
+            return TakeFromKernel(count);   // an unusual port range: fall back to what the kernel gives
+        }
+
+        var ports = new List<int>(count);
+        for (var attempt = 0; ports.Count < count && attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(LowestPort, below);
+            if (!ports.Contains(port) && IsFree(port))
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports.Count == count ? [.. ports] : TakeFromKernel(count);
+    }
+
+    private static bool IsFree(int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static int[] TakeFromKernel(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         try
@@ -17,6 +67,20 @@ public static class LoopbackPorts
         finally
         {
             listeners.ForEach(l => l.Stop());
+        }
+    }
+
+    private static int ReadEphemeralStart()
+    {
+        try
+        {
+            // "32768	60999" on most Linux systems.
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
         }
     }
 }
