@@ -4,6 +4,7 @@ using Spectre.Console;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
 using Voicebot.Records.Storage;
+using Voicebot.Testing.Processes;
 
 namespace Voicebot.Bench.Load;
 
@@ -28,7 +29,8 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             await using var emulators = await ProviderEmulators.StartAsync(settings, cancellationToken);
             var environment = ProductEnvironment(emulators, work);
             console.MarkupLine($"[grey]Starting the product (Release, production configuration) in {Markup.Escape(work)}…[/]");
-            await using var product = await ProductProcess.StartAsync(environment, work, cancellationToken);
+            await using var product = await VoicebotServeProcess.StartAsync(
+                new VoicebotServeSettings { Environment = environment, WorkingDirectory = work, KeptLines = 200 }, cancellationToken);
             var store = new SqliteCallRecordStore(environment["Records__SqlitePath"], NullLogger<SqliteCallRecordStore>.Instance);
             using var fleet = new CallerFleet();
             var clock = new WallClock();
@@ -63,7 +65,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
                 fleet.Prune();
                 if (product.HasExited)
                 {
-                    throw new InvalidOperationException("The product exited during the run:\n" + product.RecentOutput);
+                    throw new InvalidOperationException("The product exited during the run:\n" + product.OutputText);
                 }
 
                 await WaitUntilIdleAsync(product, cancellationToken);
@@ -92,7 +94,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
     }
 
     private async Task<LoadStepResult> RunStepAsync(
-        int calls, ProductProcess product, CallerFleet fleet, ICallRecordStore store, WallClock clock, double idleRss, CancellationToken cancellationToken)
+        int calls, VoicebotServeProcess product, CallerFleet fleet, ICallRecordStore store, WallClock clock, double idleRss, CancellationToken cancellationToken)
     {
         var script = LoadCallerScript.For(settings.ThinkTime, settings.BargeInEvery);
         var placed = await fleet.PlaceCallsAsync(calls, settings.Stagger, product.AudioSocketPort, script, NextIndices(calls), cancellationToken);
@@ -271,7 +273,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         }
     }
 
-    private static async Task WaitUntilIdleAsync(ProductProcess product, CancellationToken cancellationToken)
+    private static async Task WaitUntilIdleAsync(VoicebotServeProcess product, CancellationToken cancellationToken)
     {
         for (var i = 0; i < 600; i++)
         {
@@ -291,11 +293,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         {
             ["AudioSocket__MaxConcurrentCalls"] = Math.Max(20, settings.Steps.Max()).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PhraseCache__Directory"] = Path.Combine(AppContext.BaseDirectory, "data", "bench-phrase-cache"),
-            ["Calls__ClipDirectory"] = Path.Combine(work, "clips"),
-            ["Recordings__Directory"] = Path.Combine(work, "recordings"),
-            ["Records__SqlitePath"] = Path.Combine(work, "calls.db"),
-            ["Records__SpoolDirectory"] = Path.Combine(work, "records-spool"),
-            ["Serilog__WriteTo__JsonFile__Args__path"] = Path.Combine(work, "logs", "voicebot-.json"),
+            ["Records__SqlitePath"] = Path.Combine(work, "calls.db"),   // also the bench's own default (read back below)
         };
         foreach (var (key, value) in settings.ProductEnvironment)
         {

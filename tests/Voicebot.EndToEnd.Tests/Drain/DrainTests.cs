@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Voicebot.Cli.Calling;
 using Voicebot.Providers.Espeak;
 
+using Voicebot.Testing.Processes;
+
 namespace Voicebot.EndToEnd.Tests.Drain;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -27,8 +29,7 @@ public sealed class DrainTests(VoicebotHostFixture fixture)
     public async Task SigTerm_CallEndsBeforeTheDeadline_NewCallsAreRefusedTheCallFinishesAndTheProcessExitsZero()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var voicebot = await VoicebotProcess.StartAsync(
-            new Dictionary<string, string> { ["Drain__Deadline"] = "00:02:00", ["Drain__OutcomeLinger"] = "00:00:05" }, ct);
+        await using var voicebot = await StartVoicebotAsync(new() { ["Drain__Deadline"] = "00:02:00", ["Drain__OutcomeLinger"] = "00:00:05" }, ct);
         var scenario = await CallScenarioLoader.LoadAsync("internet-fixed", ct);
         var callId = Guid.NewGuid();
         using var voice = new EspeakSpeechSynthesizer(Options.Create(new EspeakOptions { Pitch = 35 }), NullLogger<EspeakSpeechSynthesizer>.Instance);
@@ -62,8 +63,7 @@ public sealed class DrainTests(VoicebotHostFixture fixture)
     public async Task SigTerm_CallStillActiveAtTheDeadline_HearsTheGoodbyeEndsAsShutdownAndTheProcessExitsZero()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var voicebot = await VoicebotProcess.StartAsync(
-            new Dictionary<string, string> { ["Drain__Deadline"] = "00:00:02", ["Drain__OutcomeLinger"] = "00:00:10" }, ct);
+        await using var voicebot = await StartVoicebotAsync(new() { ["Drain__Deadline"] = "00:00:02", ["Drain__OutcomeLinger"] = "00:00:10" }, ct);
         var callId = Guid.NewGuid();
         await using var caller = await SimulatedCaller.ConnectAsync(
             "127.0.0.1", voicebot.AudioSocketPort, new SimulatedCallerOptions { CallId = callId }, ct);
@@ -85,7 +85,15 @@ public sealed class DrainTests(VoicebotHostFixture fixture)
     }
 
     /// <summary>What the dialplan reads once <c>AudioSocket()</c> returns: the outcome endpoint, still served during the drain.</summary>
-    private static async Task<JsonElement> OutcomeAsync(VoicebotProcess voicebot, Guid callId, CancellationToken ct)
+    /// <summary>The product with <paramref name="drain"/> settings; the phrase cache is shared by every run, so only the first renders.</summary>
+    private static Task<VoicebotServeProcess> StartVoicebotAsync(Dictionary<string, string> drain, CancellationToken ct)
+    {
+        drain["PhraseCache__Directory"] = Path.Combine(AppContext.BaseDirectory, "data", "drain-phrase-cache");
+        drain["Serilog__MinimumLevel__Default"] = "Information";
+        return VoicebotServeProcess.StartAsync(new VoicebotServeSettings { Environment = drain, StopTimeout = TimeSpan.FromSeconds(5) }, ct);
+    }
+
+    private static async Task<JsonElement> OutcomeAsync(VoicebotServeProcess voicebot, Guid callId, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
