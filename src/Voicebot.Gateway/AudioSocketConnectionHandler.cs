@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -42,7 +41,7 @@ internal sealed class AudioSocketConnectionHandler(
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var settings = options.Value;
-        var batcher = settings.InboundFramesPerEvent > 1 ? new InboundAudioBatcher(settings.InboundFramesPerEvent) : null;
+        var batcher = new InboundAudioBatcher(settings.InboundFramesPerEvent);
         var input = connection.Transport.Input;
         var connectedAt = time.GetUtcNow();
         var validator = new AudioSocketInboundValidator();
@@ -153,7 +152,7 @@ internal sealed class AudioSocketConnectionHandler(
 
                                 if (admission == CallAdmission.Admitted)
                                 {
-                                    if (batcher?.Flush() is { } earlier)
+                                    if (batcher.Flush() is { } earlier)
                                     {
                                         await control.PublishAsync(callId, earlier, session.Lifetime);   // audio before the key stays before it
                                     }
@@ -181,31 +180,20 @@ internal sealed class AudioSocketConnectionHandler(
                                 if (admission == CallAdmission.Admitted)
                                 {
                                     // The stream boundary needs an array the consumer owns, and the payload aliases the pipe:
-                                    // this copy (with its InboundMedia envelope) is the one allocation per inbound frame.
+                                    // the event's array (with its InboundMedia envelope) is the one allocation per event.
                                     var sequence = session.NextInboundSequence();
-                                    if (batcher is null)
+                                    if (batcher.MustFlushBefore((int)frame.Payload.Length, sampleRate) && batcher.Flush() is { } partial)
                                     {
-                                        var pcm = frame.Payload.ToArray();
-
-                                        // Barge-in first: a flush must not wait behind the publish's backpressure.
-                                        session.OnInboundAudio(sequence, pcm);
-                                        session.Recorder?.WriteCaller(pcm);
-                                        await control.PublishAsync(callId, InboundMedia.ForAudio(sequence, pcm, sampleRate), session.Lifetime);
+                                        await control.PublishAsync(callId, partial, session.Lifetime);
                                     }
-                                    else
-                                    {
-                                        if (batcher.MustFlushBefore((int)frame.Payload.Length, sampleRate) && batcher.Flush() is { } partial)
-                                        {
-                                            await control.PublishAsync(callId, partial, session.Lifetime);
-                                        }
 
-                                        var pcm = batcher.Append(sequence, frame.Payload, sampleRate);
-                                        session.OnInboundAudio(sequence, pcm);
-                                        session.Recorder?.WriteCaller(pcm);
-                                        if (batcher.IsFull)
-                                        {
-                                            await control.PublishAsync(callId, batcher.Flush()!, session.Lifetime);
-                                        }
+                                    // Barge-in first: a flush must not wait behind the publish's backpressure.
+                                    var pcm = batcher.Append(sequence, frame.Payload, sampleRate);
+                                    session.OnInboundAudio(sequence, pcm);
+                                    session.Recorder?.WriteCaller(pcm);
+                                    if (batcher.IsFull)
+                                    {
+                                        await control.PublishAsync(callId, batcher.Flush()!, session.Lifetime);
                                     }
                                 }
 
