@@ -174,21 +174,21 @@ internal sealed class LoadCaller
         }
 
         var frame = tone ? ToneFrame : SilenceFrame;
-        frame.CopyTo(_sendBuffer, 0);
-        var length = FrameSize;
+        ReadOnlySpan<byte> message = frame;
         if (digit != '\0')
         {
-            // Asterisk sends a key as its own message, between audio frames.
-            _sendBuffer[length] = (byte)AudioSocketKind.Dtmf;
-            _sendBuffer[length + 1] = 0;
-            _sendBuffer[length + 2] = 1;
-            _sendBuffer[length + 3] = (byte)digit;
-            length += 4;
+            // Asterisk sends a key as its own message, between audio frames: both go out in one write.
+            frame.CopyTo(_sendBuffer, 0);
+            _sendBuffer[FrameSize] = (byte)AudioSocketKind.Dtmf;
+            _sendBuffer[FrameSize + 1] = 0;
+            _sendBuffer[FrameSize + 2] = 1;
+            _sendBuffer[FrameSize + 3] = (byte)digit;
+            message = _sendBuffer;
         }
 
         try
         {
-            _socket.Send(_sendBuffer.AsSpan(0, length), SocketFlags.None);
+            _socket.Send(message, SocketFlags.None);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
