@@ -37,6 +37,8 @@ public sealed class LoadBenchSmokeTests
 
             // Spoken turns were split between the providers and the bot with the calls' records.
             Assert.Contains(steps, step => step.GetProperty("providerShare").GetProperty("count").GetInt64() > 0);
+            var markdownRows = (await File.ReadAllLinesAsync(Path.Combine(output, "load.md"), ct)).Count(line => line.StartsWith('|'));
+            Assert.Equal(2 + steps.Length, markdownRows);   // header, separator, one row per step
             var png = await File.ReadAllBytesAsync(Path.Combine(output, "load.png"), ct);
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
         }

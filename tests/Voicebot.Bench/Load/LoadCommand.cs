@@ -35,9 +35,9 @@ internal static class LoadCommand
             Description = "KEY=VALUE given to the product's environment (e.g. DOTNET_gcServer=1, Orleans__StreamPullingPeriod=00:00:00.020). Repeatable.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var output = new Option<string?>("--out") { Description = $"Directory for load.json and load.png (default {DefaultOutput}; none with --quick)." };
+        var output = new Option<string?>("--out") { Description = $"Directory for load.json, load.png and load.md (default {DefaultOutput}; none with --quick)." };
         var quick = new Option<bool>("--quick") { Description = "Smoke run: N = 1 and 2, short calls, no warm-up. Explicit options still apply." };
-        var fromJson = new Option<string?>("--from-json") { Description = "Run nothing: print and redraw a saved load.json (tables, Markdown, and the plot into --out)." };
+        var fromJson = new Option<string?>("--from-json") { Description = "Run nothing: print a saved load.json again (tables and Markdown) and, with --out, redraw its plot." };
 
         var command = new Command("load", "The capacity ramp: the product in its own process with emulated providers, N simulated callers over real AudioSocket connections.")
         {
@@ -84,10 +84,13 @@ internal static class LoadCommand
         {
             var json = Path.Combine(outputDirectory, "load.json");
             var png = Path.Combine(outputDirectory, "load.png");
+            var markdown = Path.Combine(outputDirectory, "load.md");
             await LoadReportWriter.WriteJsonAsync(json, report, cancellationToken);
             LoadReportWriter.WritePlot(png, report);
+            await File.WriteAllTextAsync(markdown, LoadReportWriter.ToMarkdown(report), cancellationToken);
             console.WriteLine($"JSON: {Path.GetFullPath(json)}");
             console.WriteLine($"Plot: {Path.GetFullPath(png)}");
+            console.WriteLine($"Markdown: {Path.GetFullPath(markdown)}");
         }
 
         return report.Steps.Any(s => s.Completed > 0) ? Completed : NothingCompleted;
@@ -98,8 +101,10 @@ internal static class LoadCommand
         var console = BenchCommand.CreateConsole();
         var report = await LoadReportWriter.ReadJsonAsync(jsonPath, cancellationToken);
         LoadReportWriter.WriteTable(console, report);
-        console.WriteLine();
-        console.WriteLine(LoadReportWriter.ToMarkdown(report));
+
+        // Straight to stdout: the console would wrap the long Markdown rows at its width.
+        Console.Out.WriteLine();
+        Console.Out.WriteLine(LoadReportWriter.ToMarkdown(report));
         if (outputDirectory is not null)
         {
             var png = Path.Combine(outputDirectory, "load.png");
