@@ -4,7 +4,7 @@ namespace Voicebot.Host.Hosting;
 
 /// <summary>
 /// Gives every queue of a stream provider to this silo's pulling agents. Only correct for a provider no other silo
-/// shares (see <see cref="CallMediaStreamsSiloBuilderExtensions"/>).
+/// shares: the in-process media queues (see <see cref="CallMediaStreamsSiloBuilderExtensions"/>).
 /// </summary>
 internal sealed class LocalSiloQueueBalancer : IStreamQueueBalancer
 {

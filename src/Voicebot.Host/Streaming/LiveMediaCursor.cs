@@ -1,0 +1,68 @@
+using Orleans.Streams;
+
+namespace Voicebot.Host.Streaming;
+
+/// <summary>
+/// Reads one stream's events from its <see cref="StreamBacklog"/>, never the other streams of the queue. Events the
+/// backlog dropped before this cursor read them are skipped: live audio that old is of no use to the call.
+/// </summary>
+internal sealed class LiveMediaCursor(StreamBacklog backlog, long next) : IQueueCacheCursor
+{
+    private IBatchContainer? _current;
+    private bool _disposed;
+
+    /// <summary>Position of the next event to read.</summary>
+    public long Next { get; private set; } = next;
+
+    /// <summary>The oldest position this cursor still needs: its current event, which may be asked for again.</summary>
+    public long Retains => _current is null ? Next : Next - 1;
+
+    public IBatchContainer? GetCurrent(out Exception? exception)
+    {
+        exception = null;
+        return _current;
+    }
+
+    public bool MoveNext()
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        if (Next < backlog.First)
+        {
+            Next = backlog.First;
+        }
+
+        if (Next >= backlog.End)
+        {
+            return false;
+        }
+
+        _current = backlog.At(Next);
+        Next++;
+        backlog.ReleaseConsumed();
+        return true;
+    }
+
+    // Events are read straight from the backlog: new ones need no re-positioning.
+    public void Refresh(StreamSequenceToken token)
+    {
+    }
+
+    // The agent retries and reports delivery failures itself; the event is not kept for another attempt.
+    public void RecordDeliveryFailure()
+    {
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _current = null;
+            backlog.CloseCursor(this);
+        }
+    }
+}
