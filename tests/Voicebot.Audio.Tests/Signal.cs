@@ -1,6 +1,6 @@
 namespace Voicebot.Audio.Tests;
 
-/// <summary>Test signals and measurements: tone generation, single-frequency DFT (Goertzel), level helpers.</summary>
+/// <summary>Test signals and measurements: tone and noise generation, single-frequency DFT (Goertzel), level helpers.</summary>
 internal static class Signal
 {
     public static short[] Tone(double frequency, int sampleRate, int samples, double amplitude = 16384, double phase = 0)
@@ -12,6 +12,19 @@ internal static class Signal
         }
 
         return tone;
+    }
+
+    /// <summary>White noise, repeatable from <paramref name="seed"/>, peaking below full scale.</summary>
+    public static short[] Noise(int samples, int seed)
+    {
+        var random = new Random(seed);
+        var noise = new short[samples];
+        for (var i = 0; i < noise.Length; i++)
+        {
+            noise[i] = (short)random.Next(-20000, 20000);
+        }
+
+        return noise;
     }
 
     public static byte[] ToBytes(ReadOnlySpan<short> samples)
@@ -95,6 +108,9 @@ internal static class Signal
 
         return crossings == 0 ? 0 : crossings * (double)sampleRate / (last - first);
     }
+
+    /// <summary>The middle 80 %, away from the filter's start-up and tail.</summary>
+    public static ReadOnlySpan<short> Middle(short[] samples) => samples.AsSpan(samples.Length / 10, samples.Length * 8 / 10);
 
     public static double Db(double ratio) => 20 * Math.Log10(ratio);
 

@@ -1,8 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Voicebot.Protocol;
 using Voicebot.Testing.Gateway;
+using Voicebot.Testing.Processes;
 using Voicebot.Testing.Servers;
 
 namespace Voicebot.Cluster.Tests;
@@ -22,7 +24,8 @@ public sealed class TwoSiloClusterTests
         await using var redis = await RedisServer.StartAsync(ct);
         await using var postgres = await PostgresServer.CreateAsync(ct);
 
-        await RunClusterScenarioAsync(["--Orleans:Membership=redis", $"--Orleans:RedisConnectionString={redis.ConnectionString}"], postgres, ct);
+        await RunClusterScenarioAsync(
+            new() { ["Orleans__Membership"] = "redis", ["Orleans__RedisConnectionString"] = redis.ConnectionString }, postgres, ct);
     }
 
     [Fact]
@@ -31,38 +34,36 @@ public sealed class TwoSiloClusterTests
         var ct = TestContext.Current.CancellationToken;
         await using var postgres = await PostgresServer.CreateAsync(ct);
 
-        await RunClusterScenarioAsync(["--Orleans:Membership=postgres", $"--Orleans:PostgresConnectionString={postgres.ConnectionString}"], postgres, ct);
+        await RunClusterScenarioAsync(
+            new() { ["Orleans__Membership"] = "postgres", ["Orleans__PostgresConnectionString"] = postgres.ConnectionString }, postgres, ct);
     }
 
-    private static async Task RunClusterScenarioAsync(string[] clustering, PostgresServer records, CancellationToken ct)
+    private static async Task RunClusterScenarioAsync(Dictionary<string, string> clustering, PostgresServer records, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromMinutes(2));
         var token = deadline.Token;
-        var data = Path.Combine(Path.GetTempPath(), $"voicebot-cluster-{Guid.NewGuid():N}");
-        string[] common =
-        [
-            .. clustering,
-            $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
-            "--Records:Provider=postgres",
-            $"--Records:PostgresConnectionString={records.ConnectionString}",
-            "--Calls:SilenceGiveUp=00:01:00",
-            "--Calls:SilenceReprompt=00:00:50",
-        ];
+        var common = new Dictionary<string, string>(clustering)
+        {
+            ["Orleans__ClusterId"] = $"test-{Guid.NewGuid():N}",
+            ["Orleans__AdvertisedAddress"] = "127.0.0.1",
+            ["Records__Provider"] = "postgres",
+            ["Records__PostgresConnectionString"] = records.ConnectionString,
+            ["Calls__SilenceGiveUp"] = "00:01:00",
+            ["Calls__SilenceReprompt"] = "00:00:50",
+            // Quiet, except for the lifetime and the membership decisions, which failure messages show.
+            ["Serilog__MinimumLevel__Default"] = "Warning",
+            ["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information",
+            ["Serilog__MinimumLevel__Override__Orleans.Runtime.MembershipService"] = "Information",
+        };
 
-        // One after the other: the first warms the shared phrase cache, the second finds it ready.
+        // One after the other: the first warms the shared phrase cache, the second finds it ready. Each writes its
+        // spool and files under its own working directory.
         // The first silo will be stopped mid-call: a short drain deadline so its call hears the goodbye quickly, and
         // its HTTP endpoint lingers long enough to read that call's outcome.
-        await using var first = SiloProcess.Start("silo-a",
-        [
-            .. common,
-            $"--Records:SpoolDirectory={Path.Combine(data, "spool-a")}",
-            "--Drain:Deadline=00:00:02",
-            "--Drain:OutcomeLinger=00:00:10",
-        ]);
-        await first.WaitReadyAsync(token);
-        await using var second = SiloProcess.Start("silo-b", [.. common, $"--Records:SpoolDirectory={Path.Combine(data, "spool-b")}"]);
-        await second.WaitReadyAsync(token);
+        var drainFast = new Dictionary<string, string>(common) { ["Drain__Deadline"] = "00:00:02", ["Drain__OutcomeLinger"] = "00:00:10" };
+        await using var first = await VoicebotServeProcess.StartAsync(new VoicebotServeSettings { Environment = drainFast }, token);
+        await using var second = await VoicebotServeProcess.StartAsync(new VoicebotServeSettings { Environment = common }, token);
 
         try
         {
@@ -73,19 +74,12 @@ public sealed class TwoSiloClusterTests
         }
         catch (Exception ex) when (ex is not OperationCanceledException || deadline.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"{ex.Message}\n--- silo-a ---\n{first.Output}\n--- silo-b ---\n{second.Output}", ex);
-        }
-        finally
-        {
-            if (Directory.Exists(data))
-            {
-                Directory.Delete(data, recursive: true);
-            }
+            throw new InvalidOperationException($"{ex.Message}\n--- silo-a ---\n{first.OutputText}\n--- silo-b ---\n{second.OutputText}", ex);
         }
     }
 
     /// <summary>Runs the calls; returns the ids of the calls that ended with an outcome, whose records must be stored.</summary>
-    private static async Task<Guid[]> RunWithSilosAsync(SiloProcess first, SiloProcess second, CancellationToken token)
+    private static async Task<Guid[]> RunWithSilosAsync(VoicebotServeProcess first, VoicebotServeProcess second, CancellationToken token)
     {
         var (viewA, viewB) = await WaitForTwoActiveSilosAsync(first, second, token);
         Assert.NotEqual(viewA.Local, viewB.Local);
@@ -93,23 +87,23 @@ public sealed class TwoSiloClusterTests
         // A call on each gateway: the grain lives on that gateway's silo, and the other silo finds it there.
         await using var callOnA = await PlaceCallAsync(first, Guid.NewGuid(), token);
         await using var callOnB = await PlaceCallAsync(second, Guid.NewGuid(), token);
-        Assert.Equal(viewA.Local, await first.GetCallSiloAsync(callOnA.Id, token));
-        Assert.Equal(viewB.Local, await second.GetCallSiloAsync(callOnB.Id, token));
-        Assert.Equal(viewA.Local, await second.GetCallSiloAsync(callOnA.Id, token));
+        Assert.Equal(viewA.Local, await GetCallSiloAsync(first, callOnA.Id, token));
+        Assert.Equal(viewB.Local, await GetCallSiloAsync(second, callOnB.Id, token));
+        Assert.Equal(viewA.Local, await GetCallSiloAsync(second, callOnA.Id, token));
 
         // SIGTERM to the first silo mid-call: its call is drained politely (the goodbye, then the AudioSocket hang-up,
         // outcome "shutdown"), and the process exits 0.
-        await first.SendSigtermAsync(token);
+        await first.TerminateAsync(token);
         var goodbye = await callOnA.Client.ReadUntilHangupAsync(token);
         var drained = await WaitForOutcomeAsync(first, callOnA.Id, token);
         Assert.Equal("shutdown", drained.Reason);
 
         Assert.Contains(goodbye, frame => frame.Kind == AudioSocketKind.Audio && !frame.IsSilence);
-        Assert.Equal(0, await first.WaitForExitAsync(token));
+        Assert.Equal(0, await first.WaitForExitAsync(Timeout.InfiniteTimeSpan, token));
 
         // The survivor sees the stopped silo leave the cluster (at once when it left gracefully, else once it is
         // declared dead), and keeps serving: its call is still up, and a new call completes with an outcome.
-        await WaitUntilAsync(async () => !(await second.GetClusterAsync(token)).Silos.Any(s => s.Address == viewA.Local && s.Status == "Active"), token);
+        await WaitUntilAsync(async () => !(await GetClusterAsync(second, token)).Silos.Any(s => s.Address == viewA.Local && s.Status == "Active"), token);
         Assert.False(callOnB.Client.Closed.IsCompleted);
         for (var frame = 0; frame < 50; frame++)
         {
@@ -132,12 +126,12 @@ public sealed class TwoSiloClusterTests
         return [callOnA.Id, callOnB.Id, newCallId];
     }
 
-    private static async Task<(ClusterView A, ClusterView B)> WaitForTwoActiveSilosAsync(SiloProcess first, SiloProcess second, CancellationToken ct)
+    private static async Task<(ClusterView A, ClusterView B)> WaitForTwoActiveSilosAsync(VoicebotServeProcess first, VoicebotServeProcess second, CancellationToken ct)
     {
         while (true)
         {
-            var a = await first.GetClusterAsync(ct);
-            var b = await second.GetClusterAsync(ct);
+            var a = await GetClusterAsync(first, ct);
+            var b = await GetClusterAsync(second, ct);
             if (ActiveAddresses(a).SetEquals([a.Local, b.Local]) && ActiveAddresses(b).SetEquals([a.Local, b.Local]))
             {
                 return (a, b);
@@ -186,10 +180,21 @@ public sealed class TwoSiloClusterTests
         return ids;
     }
 
+    private static async Task<ClusterView> GetClusterAsync(VoicebotServeProcess silo, CancellationToken ct) =>
+        await silo.Http.GetFromJsonAsync<ClusterView>("/cluster/silos", JsonSerializerOptions.Web, ct)
+        ?? throw new InvalidOperationException("empty /cluster/silos");
+
+    /// <summary>The silo that hosts a call's grain, from <c>GET /calls/{id}</c>.</summary>
+    private static async Task<string?> GetCallSiloAsync(VoicebotServeProcess silo, Guid callId, CancellationToken ct)
+    {
+        using var snapshot = JsonDocument.Parse(await silo.Http.GetStringAsync($"/calls/{callId:D}", ct));
+        return snapshot.RootElement.GetProperty("silo").GetString();
+    }
+
     private static HashSet<string> ActiveAddresses(ClusterView view) =>
         view.Silos.Where(s => s.Status == "Active").Select(s => s.Address).ToHashSet(StringComparer.Ordinal);
 
-    private static async Task<PlacedCall> PlaceCallAsync(SiloProcess silo, Guid callId, CancellationToken ct)
+    private static async Task<PlacedCall> PlaceCallAsync(VoicebotServeProcess silo, Guid callId, CancellationToken ct)
     {
         var client = await FakeAsteriskClient.ConnectAsync(silo.AudioSocketPort, ct);
         await client.SendUuidAsync(callId, ct);
@@ -200,7 +205,7 @@ public sealed class TwoSiloClusterTests
         return new PlacedCall(callId, client);
     }
 
-    private static async Task<(string Outcome, string Reason)> WaitForOutcomeAsync(SiloProcess silo, Guid callId, CancellationToken ct)
+    private static async Task<(string Outcome, string Reason)> WaitForOutcomeAsync(VoicebotServeProcess silo, Guid callId, CancellationToken ct)
     {
         while (true)
         {

@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
+using System.Globalization;
 using NAudio.Wave;
 using Spectre.Console;
 using Voicebot.Cli.Commands;
 using Voicebot.Recordings.Files;
 using Voicebot.Testing.Gateway;
-using Voicebot.Testing.Network;
-using Voicebot.Testing.Paths;
+using Voicebot.Testing.Processes;
 
 namespace Voicebot.EndToEnd.Tests;
 
@@ -16,15 +15,12 @@ namespace Voicebot.EndToEnd.Tests;
 /// would steal the CPU the other end-to-end calls need to stay paced.
 /// </summary>
 [Collection(nameof(RecordingCrashTests))]
-public sealed class RecordingCrashTests : IDisposable
+public sealed class RecordingCrashTests
 {
     private const short CallerTone = 3000;
     private static readonly TimeSpan HeaderUpdateInterval = TimeSpan.FromSeconds(1);
 
-    private readonly string _recordings = RepositoryPaths.NewTemporaryDirectory("voicebot-crash");
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-
-    public void Dispose() => Directory.Delete(_recordings, recursive: true);
 
     /// <summary>Keeps the crash test out of the parallel scenario calls.</summary>
     [CollectionDefinition(nameof(RecordingCrashTests), DisableParallelization = true)]
@@ -33,14 +29,23 @@ public sealed class RecordingCrashTests : IDisposable
     [Fact]
     public async Task Serve_KilledMidCall_LeavesAPlayableStereoRecordingThatRepairCompletes()
     {
-        var ports = LoopbackPorts.Take(4);
-        using var bot = StartVoicebot(ports);
+        // Recordings go under the product's own working directory, deleted when it is disposed.
+        await using var bot = await VoicebotServeProcess.StartAsync(
+            new VoicebotServeSettings
+            {
+                Environment = new Dictionary<string, string>
+                {
+                    ["Orleans__ClusterId"] = $"crash-{Guid.NewGuid():N}",
+                    ["Recordings__HeaderUpdateInterval"] = HeaderUpdateInterval.ToString("c", CultureInfo.InvariantCulture),
+                    ["Serilog__MinimumLevel__Default"] = "Warning",
+                },
+            },
+            _ct);
+        var recordings = Path.Combine(bot.WorkingDirectory, "recordings");
         var callId = Guid.NewGuid();
         double sentSeconds, sentByTheEnd;
-        try
+        await using (var caller = await FakeAsteriskClient.ConnectAsync(bot.AudioSocketPort, _ct))
         {
-            await WaitUntilReadyAsync(bot, ports[1]);
-            await using var caller = await FakeAsteriskClient.ConnectAsync(ports[0], _ct);
             var tone = new byte[320];
             for (var i = 0; i < 160; i++)
             {
@@ -58,19 +63,11 @@ public sealed class RecordingCrashTests : IDisposable
             }
 
             sentSeconds = caller.PumpFramesSent * 0.020;
-            bot.Kill();   // SIGKILL on Unix: no shutdown code runs
-            await bot.WaitForExitAsync(_ct);
+            await bot.KillAsync(_ct);   // SIGKILL: no shutdown code runs
             sentByTheEnd = caller.PumpFramesSent * 0.020;   // a frame or two may leave between the count and the kill
         }
-        finally
-        {
-            if (!bot.HasExited)
-            {
-                bot.Kill();
-            }
-        }
 
-        var path = Assert.Single(Directory.GetFiles(_recordings, $"*_{callId:D}.wav", SearchOption.AllDirectories));
+        var path = Assert.Single(Directory.GetFiles(recordings, $"*_{callId:D}.wav", SearchOption.AllDirectories));
         Assert.Matches(@"\d{4}-\d{2}-\d{2}/\d{8}-\d{6}_" + callId.ToString("D") + @"\.wav$", path);
 
         // Playable as it is: a third-party reader opens it and finds stereo 8 kHz 16-bit of the right length.
@@ -90,7 +87,7 @@ public sealed class RecordingCrashTests : IDisposable
 
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(output) });
-        var exit = await RecordingsCommand.RepairAsync([], _recordings, TimeSpan.Zero, console, TimeProvider.System, _ct);
+        var exit = await RecordingsCommand.RepairAsync([], recordings, TimeSpan.Zero, console, TimeProvider.System, _ct);
 
         Assert.Equal(0, exit);
         using var repaired = new WaveFileReader(path);
@@ -100,62 +97,6 @@ public sealed class RecordingCrashTests : IDisposable
         Assert.Contains("1 recording(s) checked", output.ToString(), StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"sent {sentSeconds:0.000} s ({sentByTheEnd:0.000} s by the kill); playable after kill -9 {playableSeconds:0.000} s; after repair {repaired.TotalTime.TotalSeconds:0.000} s");
-    }
-
-    private Process StartVoicebot(int[] ports)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        string[] arguments =
-        [
-            Path.Combine(AppContext.BaseDirectory, "voicebot.dll"), "serve",
-            $"--AudioSocket:Port={ports[0]}", $"--Http:Port={ports[1]}",
-            $"--Orleans:SiloPort={ports[2]}", $"--Orleans:GatewayPort={ports[3]}",
-            $"--Orleans:ClusterId=crash-{Guid.NewGuid():N}",
-            $"--Recordings:Directory={_recordings}",
-            $"--Recordings:HeaderUpdateInterval={HeaderUpdateInterval}",
-            "--Serilog:MinimumLevel:Default=Warning",
-        ];
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private async Task WaitUntilReadyAsync(Process bot, int httpPort)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            Assert.False(bot.HasExited, $"voicebot serve exited with {(bot.HasExited ? bot.ExitCode : 0)} before it was ready.");
-            try
-            {
-                using var response = await http.GetAsync("/health/ready", _ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100, _ct);
-        }
-
-        Assert.Fail("voicebot serve did not become ready within a minute.");
     }
 
     private static (short[] Left, short[] Right) Channels(string path)

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Voicebot.Abstractions.Audio;
 using Voicebot.Audio.Resampling;
 
 namespace Voicebot.Audio.Tests.Resampling;
@@ -32,19 +31,19 @@ public sealed class DecimatingFilterTests(ITestOutputHelper output)
     [MemberData(nameof(Decimations))]
     public void Process_AnyChunking_GivesTheWholeStreamExactly(int fromRate, int toRate)
     {
-        var input = Signal.ToBytes(Noise(fromRate / 3, seed: fromRate));
+        var input = Signal.ToBytes(Signal.Noise(fromRate / 3, seed: fromRate));
         var whole = PcmResampler.Process(input, fromRate, toRate, null, final: true).Pcm;
 
         // Sizes around the filter's blocks (64 outputs with 8 lanes) and odd ones, then random ones.
         foreach (var samples in new[] { 1, 2, 3, 5, 47, 191, 192, 193, 480, 481, 1000 })
         {
-            Assert.Equal(whole, Resample(input, fromRate, toRate, _ => samples, fastPath: true));
+            Assert.Equal(whole, ChunkedResampling.Resample(input, fromRate, toRate, _ => samples));
         }
 
         for (var seed = 0; seed < 5; seed++)
         {
             var random = new Random(seed);
-            Assert.Equal(whole, Resample(input, fromRate, toRate, _ => random.Next(0, 700), fastPath: true));
+            Assert.Equal(whole, ChunkedResampling.Resample(input, fromRate, toRate, _ => random.Next(0, 700)));
         }
     }
 
@@ -52,7 +51,7 @@ public sealed class DecimatingFilterTests(ITestOutputHelper output)
     [MemberData(nameof(Decimations))]
     public void Process_SameStream_DiffersFromTheGeneralPathByAtMostOneStep(int fromRate, int toRate)
     {
-        var input = Signal.ToBytes(Noise(fromRate / 2, seed: 11));
+        var input = Signal.ToBytes(Signal.Noise(fromRate / 2, seed: 11));
 
         var fast = Signal.ToSamples(PcmResampler.Process(input, fromRate, toRate, null, final: true, fastPath: true).Pcm);
         var general = Signal.ToSamples(PcmResampler.Process(input, fromRate, toRate, null, final: true, fastPath: false).Pcm);
@@ -72,7 +71,7 @@ public sealed class DecimatingFilterTests(ITestOutputHelper output)
     public void Process_StateFromTheGeneralPath_ContinuesOnTheFastPath()
     {
         // A stream started by an older silo (general path) and continued by this one: the same bookkeeping.
-        var input = Signal.ToBytes(Noise(12000, seed: 4));
+        var input = Signal.ToBytes(Signal.Noise(12000, seed: 4));
         var whole = Signal.ToSamples(PcmResampler.Process(input, 24000, 8000, null, final: true, fastPath: false).Pcm);
 
         var first = PcmResampler.Process(input.AsSpan(0, 9000), 24000, 8000, null, final: false, fastPath: false);
@@ -106,9 +105,9 @@ public sealed class DecimatingFilterTests(ITestOutputHelper output)
         const double Amplitude = 10000;
         var input = Signal.Tone(1000, fromRate, fromRate, Amplitude);
 
-        var resampled = Resample(Signal.ToBytes(input), fromRate, toRate, _ => fromRate / 50, fastPath: true);
+        var resampled = ChunkedResampling.Resample(Signal.ToBytes(input), fromRate, toRate, _ => fromRate / 50);
 
-        var gainDb = Signal.Db(Signal.Amplitude(Middle(Signal.ToSamples(resampled)), 1000, toRate) / Amplitude);
+        var gainDb = Signal.Db(Signal.Amplitude(Signal.Middle(Signal.ToSamples(resampled)), 1000, toRate) / Amplitude);
         output.WriteLine($"{fromRate}->{toRate}: 1 kHz gain {gainDb:F4} dB");
         Assert.InRange(gainDb, -0.5, 0.5);
     }
@@ -123,10 +122,10 @@ public sealed class DecimatingFilterTests(ITestOutputHelper output)
     {
         var input = Signal.Tone(frequency, fromRate, fromRate, 16384);
 
-        var resampled = Signal.ToSamples(Resample(Signal.ToBytes(input), fromRate, 8000, _ => fromRate / 50, fastPath: true));
+        var resampled = Signal.ToSamples(ChunkedResampling.Resample(Signal.ToBytes(input), fromRate, 8000, _ => fromRate / 50));
 
         // A silent output is below one step: at least 20·log10(11585 / 0.5) ≈ 87 dB down.
-        var rms = Math.Max(PcmLevel.Rms(Middle(resampled)), 0.5);
+        var rms = Math.Max(PcmLevel.Rms(Signal.Middle(resampled)), 0.5);
         var attenuationDb = -Signal.Db(rms / PcmLevel.Rms(input));
         output.WriteLine($"{fromRate}->8000, {frequency} Hz: attenuated by {attenuationDb:F1} dB");
         Assert.True(attenuationDb >= 50, $"attenuated by only {attenuationDb:F1} dB");
@@ -136,7 +135,7 @@ public sealed class DecimatingFilterTests(ITestOutputHelper output)
     public void StreamingResampler_20msFrames_AllocatesNothing()
     {
         var resampler = new StreamingResampler(24000, 8000);
-        var frame = Noise(480, seed: 3);
+        var frame = Signal.Noise(480, seed: 3);
         var buffer = new short[200];
         resampler.Process(frame, buffer, final: false);
 
@@ -152,7 +151,7 @@ public sealed class DecimatingFilterTests(ITestOutputHelper output)
     [Fact]
     public void Process_20msFrame_AllocatesOnlyWhatItReturns()
     {
-        var frame = Signal.ToBytes(Noise(480, seed: 5));
+        var frame = Signal.ToBytes(Signal.Noise(480, seed: 5));
         var state = PcmResampler.Process(frame, 24000, 8000, null, final: false).State;
         state = PcmResampler.Process(frame, 24000, 8000, state, final: false).State;
 
@@ -165,38 +164,4 @@ public sealed class DecimatingFilterTests(ITestOutputHelper output)
         output.WriteLine($"allocated {allocated} bytes; output {chunk.Pcm.Length} B, history {chunk.State.History.Length} samples");
         Assert.InRange(allocated, 0, returned);
     }
-
-    private static byte[] Resample(byte[] input, int fromRate, int toRate, Func<int, int> chunkSamples, bool fastPath)
-    {
-        var result = new List<byte>();
-        ResamplerState? state = null;
-        var offset = 0;
-        for (var i = 0; ; i++)
-        {
-            var length = Math.Min(2 * chunkSamples(i), input.Length - offset);
-            var final = offset + length == input.Length;
-            var chunk = PcmResampler.Process(input.AsSpan(offset, length), fromRate, toRate, state, final, fastPath);
-            result.AddRange(chunk.Pcm);
-            state = chunk.State;
-            offset += length;
-            if (final)
-            {
-                return [.. result];
-            }
-        }
-    }
-
-    private static short[] Noise(int samples, int seed)
-    {
-        var random = new Random(seed);
-        var noise = new short[samples];
-        for (var i = 0; i < noise.Length; i++)
-        {
-            noise[i] = (short)random.Next(-20000, 20000);
-        }
-
-        return noise;
-    }
-
-    private static ReadOnlySpan<short> Middle(short[] samples) => samples.AsSpan(samples.Length / 10, samples.Length * 8 / 10);
 }

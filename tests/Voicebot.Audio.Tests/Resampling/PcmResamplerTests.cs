@@ -26,7 +26,7 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
 
         var resampled = PcmResampler.Resample(input, fromRate, toRate);
 
-        var middle = Middle(resampled);
+        var middle = Signal.Middle(resampled);
         var gainDb = Signal.Db(Signal.Amplitude(middle, 1000, toRate) / Amplitude);
         var zeroCrossings = Signal.ZeroCrossingFrequency(middle, toRate);
         var peak = Signal.PeakFrequency(middle, toRate);
@@ -50,7 +50,7 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
 
         var resampled = PcmResampler.Resample(input, fromRate, toRate);
 
-        var attenuationDb = -Signal.Db(PcmLevel.Rms(Middle(resampled)) / PcmLevel.Rms(input));
+        var attenuationDb = -Signal.Db(PcmLevel.Rms(Signal.Middle(resampled)) / PcmLevel.Rms(input));
         output.WriteLine($"{fromRate}->{toRate}, {frequency} Hz: attenuated by {attenuationDb:F1} dB");
         Assert.True(attenuationDb >= 60, $"attenuated by only {attenuationDb:F1} dB");
     }
@@ -70,7 +70,7 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
 
             var resampled = PcmResampler.Resample(input, fromRate, toRate);
 
-            var gainDb = Signal.Db(Signal.Amplitude(Middle(resampled), frequency, toRate) / 10000);
+            var gainDb = Signal.Db(Signal.Amplitude(Signal.Middle(resampled), frequency, toRate) / 10000);
             min = Math.Min(min, gainDb);
             max = Math.Max(max, gainDb);
         }
@@ -84,12 +84,12 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
     [MemberData(nameof(Ratios))]
     public void Process_RandomChunks_MatchWholeStreamExactly(int fromRate, int toRate)
     {
-        var input = Signal.ToBytes(Noise(fromRate / 2, seed: fromRate + toRate));
+        var input = Signal.ToBytes(Signal.Noise(fromRate / 2, seed: fromRate + toRate));
         var whole = PcmResampler.Process(input, fromRate, toRate, null, final: true).Pcm;
 
         for (var seed = 0; seed < 5; seed++)
         {
-            var chunked = ResampleInChunks(input, fromRate, toRate, new Random(seed), maxChunkBytes: 2 + (seed * 300));
+            var chunked = InRandomChunks(input, fromRate, toRate, new Random(seed), maxChunkBytes: 2 + (seed * 300));
 
             Assert.Equal(whole, chunked);
         }
@@ -99,7 +99,7 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
     [MemberData(nameof(Ratios))]
     public void StreamingResampler_RandomChunks_MatchesStatelessProcess(int fromRate, int toRate)
     {
-        var input = Noise(fromRate / 2, seed: 7);
+        var input = Signal.Noise(fromRate / 2, seed: 7);
         var expected = Signal.ToSamples(PcmResampler.Process(Signal.ToBytes(input), fromRate, toRate, null, final: true).Pcm);
         var resampler = new StreamingResampler(fromRate, toRate);
         var actual = new List<short>();
@@ -129,7 +129,7 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
         const double Amplitude = 16384;
         var input = Signal.ToBytes(Signal.Tone(1000, fromRate, fromRate, Amplitude));
 
-        var resampled = Signal.ToSamples(ResampleInChunks(input, fromRate, toRate, new Random(1), maxChunkBytes: 320));
+        var resampled = Signal.ToSamples(InRandomChunks(input, fromRate, toRate, new Random(1), maxChunkBytes: 320));
 
         // The largest step of a sampled sine is 2·A·sin(π·f/fs); a click at a chunk border would exceed it.
         var bound = 2 * Amplitude * Math.Sin(Math.PI * 1000 / toRate);
@@ -211,7 +211,7 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
     [Fact]
     public void Process_StateCopiedBetweenChunks_GivesTheSameSamples()
     {
-        var input = Signal.ToBytes(Noise(4000, seed: 1));
+        var input = Signal.ToBytes(Signal.Noise(4000, seed: 1));
         var first = PcmResampler.Process(input.AsSpan(0, 3000), 22050, 8000, null, final: false);
         var direct = PcmResampler.Process(input.AsSpan(3000), 22050, 8000, first.State, final: true);
 
@@ -254,7 +254,7 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
     [Fact]
     public void Process_SameRate_PassesThrough()
     {
-        var input = Signal.ToBytes(Noise(100, seed: 2));
+        var input = Signal.ToBytes(Signal.Noise(100, seed: 2));
 
         var chunk = PcmResampler.Process(input, 8000, 8000, null, final: false);
 
@@ -304,40 +304,6 @@ public sealed class PcmResamplerTests(ITestOutputHelper output)
         }
     }
 
-    private static byte[] ResampleInChunks(byte[] input, int fromRate, int toRate, Random random, int maxChunkBytes)
-    {
-        var output = new List<byte>();
-        ResamplerState? state = null;
-        var offset = 0;
-        do
-        {
-            var length = Math.Min(2 * random.Next(0, (maxChunkBytes / 2) + 1), input.Length - offset);
-            var final = offset + length == input.Length;
-            var chunk = PcmResampler.Process(input.AsSpan(offset, length), fromRate, toRate, state, final);
-            output.AddRange(chunk.Pcm);
-            state = chunk.State;
-            offset += length;
-            if (final)
-            {
-                break;
-            }
-        }
-        while (true);
-
-        return [.. output];
-    }
-
-    private static short[] Noise(int samples, int seed)
-    {
-        var random = new Random(seed);
-        var noise = new short[samples];
-        for (var i = 0; i < noise.Length; i++)
-        {
-            noise[i] = (short)random.Next(-20000, 20000);
-        }
-
-        return noise;
-    }
-
-    private static ReadOnlySpan<short> Middle(short[] samples) => samples.AsSpan(samples.Length / 10, samples.Length * 8 / 10);
+    private static byte[] InRandomChunks(byte[] input, int fromRate, int toRate, Random random, int maxChunkBytes) =>
+        ChunkedResampling.Resample(input, fromRate, toRate, _ => random.Next(0, (maxChunkBytes / 2) + 1));
 }

@@ -28,6 +28,31 @@ public static class LoadReportWriter
 
     private const int PlotHeaderHeight = 56;
 
+    /// <summary>
+    /// The cells after N, in the Markdown table's order, each formatted once: the Markdown table shows them all, the
+    /// console splits them into two tables and colours the alerts red.
+    /// </summary>
+    private static readonly StepColumn[] StepColumns =
+    [
+        new("CPU % (per call)", StepTable.Resources, s => $"{Number(s.CpuPercent, "0.0")} ({Number(s.CpuPercentPerCall, "0.000")})"),
+        new("RSS MB (per call)", StepTable.Resources, s => $"{Number(s.RssMegabytes, "0")} ({Number(s.RssMegabytesPerCall, "0.00")})"),
+        new("GC 0/1/2, pause ms", StepTable.Resources, s => $"{Collections(s.GcCollections)}, {Number(s.GcPauseMilliseconds, "0")}"),
+        new("Alloc MB/call·s", StepTable.Resources, s => Number(s.AllocatedMegabytesPerCallSecond, "0.00")),
+        new("Turn p50/p99 ms", StepTable.Latency, s => Pair(s.TurnLatency, "0")),
+        new("Spoken p50/p99 ms", StepTable.Latency, s => Pair(s.SpokenTurnLatency, "0")),
+        new("Provider p50 ms", StepTable.Latency, s => Number(s.ProviderShare.P50, "0")),
+        new("Bot p50/p99 ms", StepTable.Latency, s => Pair(s.BotShare, "0.0")),
+        new("Barge-in p50/p99 ms", StepTable.Latency, s => Pair(s.BargeInReaction, "0")),
+        new("Flush p99 ms", StepTable.Latency, s => Number(s.BargeInFlush.P99, "0.0")),
+        new("Missed", StepTable.Latency, s => Integer(s.BargeInsMissed)),
+        new("Gap p50/p99/max ms", StepTable.Latency, s => Triple(s.FrameGaps)),
+        new("Gaps >40 ms", StepTable.Latency, s => Integer(s.GapsOver40Ms), s => s.GapsOver40Ms > 0),
+        new("Underruns", StepTable.Latency, s => Integer(s.PacerUnderruns)),
+        new("Starved", StepTable.Latency, s => Integer(s.StarvedFrames)),
+        new("Done/failed/refused", StepTable.Resources, Outcome, s => s.Failed > 0 || s.RefusedAdmissions > 0),
+        new("Bench CPU %", StepTable.Resources, s => Number(s.BenchCpuPercent, "0.0")),
+    ];
+
     // Lazy: the tables and the JSON must not need Skia's native library.
     private static readonly Lazy<string?> SansFont =
         new(() => Array.Find(["DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica"], IsInstalled));
@@ -52,9 +77,9 @@ public static class LoadReportWriter
         console.WriteLine(DescribeSettings(report.Settings));
         console.WriteLine(DescribeIdle(report));
         console.WriteLine();
-        console.Write(CreateResourceTable(report));
+        console.Write(CreateTable(report, StepTable.Resources, "Product resources and call outcomes (CPU in % of one core)"));
         console.WriteLine();
-        console.Write(CreateLatencyTable(report));
+        console.Write(CreateTable(report, StepTable.Latency, "Latency and audio as the callers heard it"));
         foreach (var step in report.Steps)
         {
             if (step.FailureReasons.Count > 0)
@@ -71,32 +96,12 @@ public static class LoadReportWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         var markdown = new StringBuilder();
-        markdown.AppendLine("| N | CPU % (per call) | RSS MB (per call) | GC 0/1/2, pause ms | Alloc MB/call·s | Turn p50/p99 ms | Spoken p50/p99 ms | Provider p50 ms | Bot p50/p99 ms | Barge-in p50/p99 ms | Flush p99 ms | Missed | Gap p50/p99/max ms | Gaps >40 ms | Underruns | Starved | Done/failed/refused | Bench CPU % |");
-        markdown.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        markdown.Append("| N | ").AppendJoin(" | ", StepColumns.Select(c => c.Header)).AppendLine(" |");
+        markdown.Append('|').AppendJoin('|', Enumerable.Repeat("--:", StepColumns.Length + 1)).AppendLine("|");
         foreach (var step in report.Steps)
         {
-            string[] cells =
-            [
-                report.Knee > 0 && step.Calls == report.Knee ? $"**{Integer(step.Calls)}** (knee)" : Integer(step.Calls),
-                $"{Number(step.CpuPercent, "0.0")} ({Number(step.CpuPercentPerCall, "0.000")})",
-                $"{Number(step.RssMegabytes, "0")} ({Number(step.RssMegabytesPerCall, "0.00")})",
-                $"{Collections(step.GcCollections)}, {Number(step.GcPauseMilliseconds, "0")}",
-                Number(step.AllocatedMegabytesPerCallSecond, "0.00"),
-                Pair(step.TurnLatency, "0"),
-                Pair(step.SpokenTurnLatency, "0"),
-                Number(step.ProviderShare.P50, "0"),
-                Pair(step.BotShare, "0.0"),
-                Pair(step.BargeInReaction, "0"),
-                Number(step.BargeInFlush.P99, "0.0"),
-                Integer(step.BargeInsMissed),
-                Triple(step.FrameGaps),
-                Integer(step.GapsOver40Ms),
-                Integer(step.PacerUnderruns),
-                Integer(step.StarvedFrames),
-                Outcome(step),
-                Number(step.BenchCpuPercent, "0.0"),
-            ];
-            markdown.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
+            markdown.Append("| ").Append(CallsCell(step, report.Knee, n => $"**{n}**"))
+                .Append(" | ").AppendJoin(" | ", StepColumns.Select(c => c.Cell(step))).AppendLine(" |");
         }
 
         markdown.AppendLine();
@@ -195,65 +200,35 @@ public static class LoadReportWriter
         figure.SavePng(path, PlotWidth, PlotHeight);
     }
 
-    private static Table CreateResourceTable(LoadBenchReport report)
+    private static Table CreateTable(LoadBenchReport report, StepTable group, string title)
     {
-        var table = new Table().Title("Product resources and call outcomes (CPU in % of one core)");
-        AddColumns(table, "N", "CPU %", "CPU %/call", "RSS MB", "RSS MB/call", "GC 0/1/2", "GC pause ms",
-            "Alloc MB/call·s", "Done/failed/refused", "Bench CPU %");
+        var columns = Array.FindAll(StepColumns, c => c.Table == group);
+        var table = new Table().Title(title);
+        table.AddColumn("N");
+        foreach (var column in columns)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(column.Header)).RightAligned());
+        }
+
         foreach (var step in report.Steps)
         {
-            table.AddRow(
-                CallsCell(step, report.Knee),
-                Number(step.CpuPercent, "0.0"),
-                Number(step.CpuPercentPerCall, "0.000"),
-                Number(step.RssMegabytes, "0"),
-                Number(step.RssMegabytesPerCall, "0.00"),
-                Collections(step.GcCollections),
-                Number(step.GcPauseMilliseconds, "0"),
-                Number(step.AllocatedMegabytesPerCallSecond, "0.00"),
-                step.Failed > 0 || step.RefusedAdmissions > 0 ? $"[red]{Outcome(step)}[/]" : Outcome(step),
-                Number(step.BenchCpuPercent, "0.0"));
+            var cells = new string[columns.Length + 1];
+            cells[0] = CallsCell(step, report.Knee, n => $"[bold]{n}[/]");
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var cell = columns[i].Cell(step);
+                cells[i + 1] = columns[i].Alert?.Invoke(step) == true ? $"[red]{cell}[/]" : cell;
+            }
+
+            table.AddRow(cells);
         }
 
         return table;
     }
 
-    private static Table CreateLatencyTable(LoadBenchReport report)
-    {
-        var table = new Table().Title("Latency (ms) and audio as the callers heard it");
-        AddColumns(table, "N", "Turn p50/p99", "Spoken p50/p99", "Provider p50", "Bot p50/p99", "Barge-in p50/p99",
-            "Flush p99", "Missed", "Gap p50/p99/max", "Gaps >40 ms", "Underruns", "Starved");
-        foreach (var step in report.Steps)
-        {
-            table.AddRow(
-                CallsCell(step, report.Knee),
-                Pair(step.TurnLatency, "0"),
-                Pair(step.SpokenTurnLatency, "0"),
-                Number(step.ProviderShare.P50, "0"),
-                Pair(step.BotShare, "0.0"),
-                Pair(step.BargeInReaction, "0"),
-                Number(step.BargeInFlush.P99, "0.0"),
-                Integer(step.BargeInsMissed),
-                Triple(step.FrameGaps),
-                step.GapsOver40Ms > 0 ? $"[red]{Integer(step.GapsOver40Ms)}[/]" : Integer(step.GapsOver40Ms),
-                Integer(step.PacerUnderruns),
-                Integer(step.StarvedFrames));
-        }
-
-        return table;
-    }
-
-    private static void AddColumns(Table table, params string[] headers)
-    {
-        table.AddColumn(headers[0]);
-        foreach (var header in headers.AsSpan(1))
-        {
-            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
-        }
-    }
-
-    private static string CallsCell(LoadStepResult step, int knee) =>
-        knee > 0 && step.Calls == knee ? $"[bold]{Integer(step.Calls)} (knee)[/]" : Integer(step.Calls);
+    /// <summary>The step count, with the knee's number emphasised by <paramref name="emphasis"/> (Markdown or console markup).</summary>
+    private static string CallsCell(LoadStepResult step, int knee, Func<string, string> emphasis) =>
+        knee > 0 && step.Calls == knee ? $"{emphasis(Integer(step.Calls))} (knee)" : Integer(step.Calls);
 
     private static string DescribeMachine(LoadMachine machine) =>
         string.Create(CultureInfo.InvariantCulture,
@@ -423,6 +398,16 @@ public static class LoadReportWriter
 
         return (bottom, top);
     }
+
+    /// <summary>Which console table a column goes to.</summary>
+    private enum StepTable
+    {
+        Resources,
+        Latency,
+    }
+
+    /// <summary>One cell per step, as plain text; <paramref name="Alert"/> says when the console shows it in red.</summary>
+    private sealed record StepColumn(string Header, StepTable Table, Func<LoadStepResult, string> Cell, Func<LoadStepResult, bool>? Alert = null);
 
     /// <summary>The first plot is a header strip across the top; the other four share the rest as a 2 × 2 grid.</summary>
     private sealed class HeaderAndGrid(float headerHeight) : IMultiplotLayout

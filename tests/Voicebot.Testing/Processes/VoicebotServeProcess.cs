@@ -65,6 +65,8 @@ public sealed class VoicebotServeProcess : IAsyncDisposable
         info.ArgumentList.Add(Invariant($"--Http:Port={ports[1]}"));
         info.ArgumentList.Add(Invariant($"--Orleans:SiloPort={ports[2]}"));
         info.ArgumentList.Add(Invariant($"--Orleans:GatewayPort={ports[3]}"));
+        info.Environment["NO_COLOR"] = "1";   // the kept lines are searched as plain text
+
         // What the product writes goes under the working directory, never into the binaries' directory, unless told.
         var work = info.WorkingDirectory;
         info.Environment["Calls__ClipDirectory"] = Path.Combine(work, "clips");
@@ -106,6 +108,15 @@ public sealed class VoicebotServeProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"kill -TERM {_process.Id} exited with {kill.ExitCode}.");
         }
+    }
+
+    /// <summary>
+    /// Sends SIGKILL, as a crash or the OOM killer would: no shutdown code runs. Returns once the process has exited.
+    /// </summary>
+    public async Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync(cancellationToken);
     }
 
     /// <summary>The exit code, once the process has exited within <paramref name="timeout"/>.</summary>
