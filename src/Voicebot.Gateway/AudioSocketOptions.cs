@@ -50,6 +50,15 @@ public sealed class AudioSocketOptions : IValidatableObject
     [Range(1, 10)]
     public int InboundFramesPerEvent { get; set; } = 1;
 
+    /// <summary>
+    /// Runs the AudioSocket connections' socket and pipe continuations inline (Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c>, for this listener only) instead of handing each 20 ms frame between Kestrel's
+    /// I/O queues and the thread pool: a caller frame is parsed and published on the thread that completed the receive,
+    /// and the pacer's write goes to the socket from the pacer's own thread. Safe here because the connection code never
+    /// blocks. Default true; see README, "Performance".
+    /// </summary>
+    public bool InlineSocketScheduling { get; set; } = true;
+
     /// <summary>Phrase played to a caller refused because <see cref="MaxConcurrentCalls"/> are active. Default <c>lines_busy</c>.</summary>
     [Required]
     public string BusyPhraseKey { get; set; } = "lines_busy";

@@ -14,10 +14,11 @@ namespace Voicebot.Gateway.Drain;
 /// </summary>
 internal sealed class AudioSocketListenerFactory(
     IOptions<SocketTransportOptions> socketOptions,
+    IOptions<AudioSocketOptions> audioSocketOptions,
     ILoggerFactory loggerFactory,
     GatewayDrain drain) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
-    private readonly SocketTransportFactory _sockets = new(socketOptions, loggerFactory);
+    private readonly SocketTransportFactory _sockets = new(Options.Create(ForAudioSocket(socketOptions.Value, audioSocketOptions.Value)), loggerFactory);
 
     public bool CanBind(EndPoint endpoint) => endpoint is AudioSocketEndPoint;
 
@@ -27,4 +28,17 @@ internal sealed class AudioSocketListenerFactory(
         drain.Attach(listener);
         return listener;
     }
+
+    /// <summary>The host's socket settings, with the AudioSocket listener's own scheduling (HTTP keeps the host's).</summary>
+    internal static SocketTransportOptions ForAudioSocket(SocketTransportOptions host, AudioSocketOptions audioSocket) => new()
+    {
+        IOQueueCount = host.IOQueueCount,
+        WaitForDataBeforeAllocatingBuffer = host.WaitForDataBeforeAllocatingBuffer,
+        NoDelay = host.NoDelay,
+        Backlog = host.Backlog,
+        MaxReadBufferSize = host.MaxReadBufferSize,
+        MaxWriteBufferSize = host.MaxWriteBufferSize,
+        CreateBoundListenSocket = host.CreateBoundListenSocket,
+        UnsafePreferInlineScheduling = audioSocket.InlineSocketScheduling,
+    };
 }

@@ -46,6 +46,8 @@ internal sealed class LiveMediaCursor(StreamBacklog backlog, long next) : IQueue
         return true;
     }
 
+    public QueueCacheCursorMoveResult MoveNextWithResult() => MoveNext() ? QueueCacheCursorMoveResult.Success : QueueCacheCursorMoveResult.NoData;
+
     // Events are read straight from the backlog: new ones need no re-positioning.
     public void Refresh(StreamSequenceToken token)
     {

@@ -27,7 +27,7 @@ internal sealed class LiveMediaQueueCache(LiveMediaLimits limits, TimeProvider t
         foreach (var batch in msgs)
         {
             var backlog = BacklogOf(batch.StreamId);
-            if (backlog.Append(batch, now) > 0 && backlog.End % limits.MaxEventsPerStream == 0)
+            if (backlog.Append(batch, now) > 0 && (backlog.CapacityDrops - 1) % limits.MaxEventsPerStream == 0)   // the first drop, then one line per capacity's worth
             {
                 LiveMediaLog.BacklogFull(logger, batch.StreamId.GetKeyAsString(), limits.MaxEventsPerStream);
             }

@@ -24,6 +24,9 @@ internal sealed class StreamBacklog(int capacity)
 
     public int Count => _count;
 
+    /// <summary>Events dropped so far to keep the stream within its capacity.</summary>
+    public long CapacityDrops { get; private set; }
+
     /// <summary>No event and no cursor: the cache may forget the stream.</summary>
     public bool IsIdle => _count == 0 && _cursors.Count == 0;
 
@@ -35,6 +38,7 @@ internal sealed class StreamBacklog(int capacity)
         {
             RemoveOldest(1);
             dropped = 1;
+            CapacityDrops++;
         }
 
         if (_count == _entries.Length)
