@@ -331,9 +331,7 @@ public sealed class OutboundPacerTests
                 }
             }
 
-            // Only the ticks are measured. With inline socket scheduling (the default) Kestrel sends from this thread
-            // too, so its memory pool growing by a 4 KB block when a send completes late lands here now and then; that
-            // is not per frame. The bound (8 bytes a frame on average) fails on any object allocated per frame.
+            // Only the ticks are measured: the clock runs on this thread, Kestrel's sockets send on their own threads.
             var allocated = 0L;
             for (var i = 0; i < Warmup + Measured; i++)
             {
@@ -348,7 +346,7 @@ public sealed class OutboundPacerTests
             }
 
             TestContext.Current.TestOutputHelper?.WriteLine($"outbound over Kestrel: {allocated} bytes over {Measured} ticks x {callers.Count} calls");
-            Assert.True(allocated < Measured * callers.Count * 8, $"{allocated} bytes allocated on the pacer's thread over {Measured * callers.Count} frames");
+            Assert.Equal(0, allocated);
             Assert.Equal(0, host.Services.GetRequiredService<OutboundPacer>().Underruns);
         }
         finally
