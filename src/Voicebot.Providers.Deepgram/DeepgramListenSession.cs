@@ -360,10 +360,7 @@ internal sealed class DeepgramListenSession : IAsyncDisposable
                 return false;
             }
 
-            // No token: a cancellable send takes the WebSocket's slow path (an async state machine and a registration
-            // per 20 ms frame). A hung send still ends: the receive loop always waits on this socket with _abort.Token,
-            // and cancelling a WebSocket operation aborts the socket, failing the send.
-            await socket.SendAsync(payload, type, endOfMessage: true, CancellationToken.None);
+            await socket.SendAsync(payload, type, endOfMessage: true, _abort.Token);
             if (activity)
             {
                 Volatile.Write(ref _lastActivity, _owner.Time.GetTimestamp());

@@ -6,16 +6,14 @@ namespace Voicebot.Host.Streaming;
 /// Reads one stream's events from its <see cref="StreamBacklog"/>, never the other streams of the queue. Events the
 /// backlog dropped before this cursor read them are skipped: live audio that old is of no use to the call.
 /// </summary>
-internal sealed class LiveMediaCursor(StreamBacklog backlog, long next) : IQueueCacheCursor
+internal sealed class LiveMediaCursor(StreamBacklog backlog, long next, bool startsAfterReleased) : IQueueCacheCursor
 {
     private IBatchContainer? _current;
+    private bool _releasedStep = startsAfterReleased;
     private bool _disposed;
 
     /// <summary>Position of the next event to read.</summary>
     public long Next { get; private set; } = next;
-
-    /// <summary>The oldest position this cursor still needs: its current event, which may be asked for again.</summary>
-    public long Retains => _current is null ? Next : Next - 1;
 
     public IBatchContainer? GetCurrent(out Exception? exception)
     {
@@ -30,6 +28,15 @@ internal sealed class LiveMediaCursor(StreamBacklog backlog, long next) : IQueue
             return false;
         }
 
+        if (_releasedStep)
+        {
+            // The step Orleans takes over the event a resuming consumer already processed, released since: nothing
+            // to skip. Were anyone to read it, an empty current only ends that delivery round.
+            _releasedStep = false;
+            _current = null;
+            return true;
+        }
+
         if (Next < backlog.First)
         {
             Next = backlog.First;
@@ -37,6 +44,7 @@ internal sealed class LiveMediaCursor(StreamBacklog backlog, long next) : IQueue
 
         if (Next >= backlog.End)
         {
+            _current = null;   // delivered: the frame is not kept alive until the next one arrives
             return false;
         }
 

@@ -4,9 +4,9 @@ namespace Voicebot.Host.Streaming;
 
 /// <summary>
 /// One stream's events in a pulling agent's cache, oldest first, with the cursors reading them. An event is released
-/// once every cursor has moved past it (each cursor keeps its current event, which Orleans may ask for again), when the
-/// stream holds more than its capacity, or when it is older than the cache allows. Used by one pulling agent only: not
-/// thread-safe.
+/// as soon as every cursor has read it (a frame then lives for one delivery, not until the next frame: frames held
+/// across collections were promoted and pushed the GC into gen-2 collections), when the stream holds more than its
+/// capacity, or when it is older than the cache allows. Used by one pulling agent only: not thread-safe.
 /// </summary>
 internal sealed class StreamBacklog(int capacity)
 {
@@ -15,6 +15,7 @@ internal sealed class StreamBacklog(int capacity)
     private int _head;
     private int _count;
     private long _firstPosition;
+    private long _lastReleasedSequence = -1;
 
     /// <summary>Position of the oldest event held.</summary>
     public long First => _firstPosition;
@@ -57,9 +58,14 @@ internal sealed class StreamBacklog(int capacity)
     /// A cursor whose first event is the oldest held one at or after <paramref name="token"/>; with no token, the next
     /// event to arrive (Orleans' "latest").
     /// </summary>
+    /// <remarks>
+    /// A consumer that resumes hands back the token of the event it processed last, and Orleans steps the new cursor
+    /// once to skip that event. If it is already released, the cursor's first step skips nothing instead.
+    /// </remarks>
     public LiveMediaCursor OpenCursor(StreamSequenceToken? token)
     {
-        var cursor = new LiveMediaCursor(this, PositionOf(token));
+        var resumesAfterReleased = token is not null && token.SequenceNumber == _lastReleasedSequence;
+        var cursor = new LiveMediaCursor(this, PositionOf(token), resumesAfterReleased);
         _cursors.Add(cursor);
         return cursor;
     }
@@ -70,7 +76,7 @@ internal sealed class StreamBacklog(int capacity)
         ReleaseConsumed();
     }
 
-    /// <summary>Drops what every cursor has read, keeping each cursor's current event.</summary>
+    /// <summary>Drops what every cursor has read.</summary>
     public void ReleaseConsumed()
     {
         if (_cursors.Count == 0)
@@ -81,7 +87,7 @@ internal sealed class StreamBacklog(int capacity)
         var keepFrom = long.MaxValue;
         foreach (var cursor in _cursors)
         {
-            keepFrom = Math.Min(keepFrom, cursor.Retains);
+            keepFrom = Math.Min(keepFrom, cursor.Next);
         }
 
         if (keepFrom > _firstPosition)
@@ -135,6 +141,11 @@ internal sealed class StreamBacklog(int capacity)
 
     private void RemoveOldest(int count)
     {
+        if (count > 0)
+        {
+            _lastReleasedSequence = _entries[Slot(count - 1)].Batch.SequenceToken.SequenceNumber;
+        }
+
         for (var i = 0; i < count; i++)
         {
             _entries[Slot(i)] = default;   // the batch goes to the GC now, not when the slot is reused

@@ -59,20 +59,40 @@ public sealed class LiveMediaQueueCacheTests
     }
 
     [Fact]
-    public void Read_events_are_released_except_the_current_one_which_a_handshake_may_ask_for_again()
+    public void A_consumer_resuming_after_the_event_it_processed_last_gets_the_next_one_whether_or_not_it_is_released()
     {
-        var batches = new[] { Batch(CallA, "1"), Batch(CallA, "2"), Batch(CallA, "3") };
+        var batches = new[] { Batch(CallA, "1"), Batch(CallA, "2"), Batch(CallA, "3"), Batch(CallA, "4") };
         _cache.AddToCache(batches);
         using var cursor = _cache.GetCacheCursor(CallA, batches[0].SequenceToken);
         Assert.True(MoveNext(cursor));
-        Assert.True(MoveNext(cursor));   // at "2": "1" is released
+        Assert.True(MoveNext(cursor));   // at "2": "1" and "2" are read, so released
 
         // What the pulling agent does when a consumer hands back the token it processed: a cursor at that token,
-        // moved once past it.
-        using var resumed = _cache.GetCacheCursor(CallA, batches[1].SequenceToken);
-        Assert.True(MoveNext(resumed));
-        Assert.Equal("2", Current(resumed));
-        Assert.Equal(["3"], ReadAll(resumed));
+        // stepped once past it.
+        using var afterReleased = _cache.GetCacheCursor(CallA, batches[1].SequenceToken);
+        Assert.True(MoveNext(afterReleased));
+        Assert.Equal(["3", "4"], ReadAll(afterReleased));
+
+        using var afterHeld = _cache.GetCacheCursor(CallA, batches[2].SequenceToken);
+        Assert.True(MoveNext(afterHeld));
+        Assert.Equal("3", Current(afterHeld));
+        Assert.Equal(["4"], ReadAll(afterHeld));
+    }
+
+    [Fact]
+    public void Read_events_are_released_so_a_late_cursor_at_an_old_token_only_gets_what_comes_next()
+    {
+        var first = Batch(CallA, "1");
+        _cache.AddToCache([first, Batch(CallA, "2")]);
+        using var reader = _cache.GetCacheCursor(CallA, first.SequenceToken);
+        Assert.Equal(["1", "2"], ReadAll(reader));
+
+        using var late = _cache.GetCacheCursor(CallA, first.SequenceToken);
+        Assert.Empty(ReadAll(late));
+        _cache.AddToCache([Batch(CallA, "3")]);
+
+        Assert.Equal(["3"], ReadAll(late));
+        Assert.Equal(["3"], ReadAll(reader));
     }
 
     [Fact]
