@@ -26,8 +26,6 @@ internal sealed class LiveMediaQueueAdapter : IQueueAdapter
 
     public StreamProviderDirection Direction => StreamProviderDirection.ReadWrite;
 
-    public IEnumerable<LiveMediaQueue> Queues => _queues.Values;
-
     public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
     {
         ArgumentNullException.ThrowIfNull(events);

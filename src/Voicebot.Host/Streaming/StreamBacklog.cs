@@ -23,8 +23,6 @@ internal sealed class StreamBacklog(int capacity)
     /// <summary>Position the next event will take.</summary>
     public long End => _firstPosition + _count;
 
-    public int Count => _count;
-
     /// <summary>Events dropped so far to keep the stream within its capacity.</summary>
     public long CapacityDrops { get; private set; }
 
