@@ -30,7 +30,7 @@ public sealed class OrleansCallControl(IClusterClient client, IGrainFactory grai
         var reference = grainFactory.CreateObjectReference<ICallMediaSink>(media);
         var stream = client.GetStreamProvider(StreamNames.Provider)
             .GetStream<InboundMedia>(StreamId.Create(StreamNames.CallMedia, callId));
-        if (!_calls.TryAdd(callId, new CallLink(media, reference, stream, new PublishWait())))
+        if (!_calls.TryAdd(callId, new CallLink(media, reference, stream)))
         {
             grainFactory.DeleteObjectReference<ICallMediaSink>(reference);
             throw new InvalidOperationException($"Call {callId} is already started.");
@@ -46,15 +46,10 @@ public sealed class OrleansCallControl(IClusterClient client, IGrainFactory grai
             throw new InvalidOperationException($"Call {callId} is not started.");
         }
 
+        // The product's media stream (in-process queues) completes the publish before it returns: nothing to wait for
+        // and nothing allocated. Any other provider is awaited under the call's token.
         var published = link.Stream.OnNextAsync(media);
-        if (published.IsCompleted)
-        {
-            return published.IsCompletedSuccessfully ? default : new ValueTask(published);
-        }
-
-        // A memory-stream publish always completes later (it calls the queue grain): the call's reusable wait spares a
-        // WaitAsync promise per frame. It is still running only if a caller broke the one-publish-at-a-time rule.
-        return link.Publishes.TryStart(published, cancellationToken, out var wait) ? wait : new ValueTask(published.WaitAsync(cancellationToken));
+        return published.IsCompletedSuccessfully ? default : new ValueTask(published.WaitAsync(cancellationToken));
     }
 
     public Task PlaybackFinishedAsync(Guid callId, int playbackId, CancellationToken cancellationToken = default) =>
@@ -104,5 +99,5 @@ public sealed class OrleansCallControl(IClusterClient client, IGrainFactory grai
         $"{why}:{reason?.ToString().ToLowerInvariant() ?? "bot-hung-up"}",
         new Dictionary<string, string>(), [], [], [], [], media.RecordingPath);
 
-    private sealed record CallLink(ICallMediaSink Session, ICallMediaSink Reference, IAsyncStream<InboundMedia> Stream, PublishWait Publishes);
+    private sealed record CallLink(ICallMediaSink Session, ICallMediaSink Reference, IAsyncStream<InboundMedia> Stream);
 }
