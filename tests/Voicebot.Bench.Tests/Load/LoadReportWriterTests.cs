@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Spectre.Console;
 using Voicebot.Bench.Load;
+using Voicebot.Testing.Consoles;
 
 namespace Voicebot.Bench.Tests.Load;
 
@@ -94,7 +94,7 @@ public sealed class LoadReportWriterTests : IDisposable
     [Fact]
     public void WriteTable_Report_PrintsEachStepInBothTablesTheIdleBaseAndTheKnee()
     {
-        var (console, output) = CreateConsole();
+        var (console, output) = TestConsoles.Create();
 
         LoadReportWriter.WriteTable(console, SampleReports.ThreeSteps());
 
@@ -114,7 +114,7 @@ public sealed class LoadReportWriterTests : IDisposable
     [Fact]
     public void WriteTable_NoCleanStep_SaysThereIsNoKnee()
     {
-        var (console, output) = CreateConsole();
+        var (console, output) = TestConsoles.Create();
 
         LoadReportWriter.WriteTable(console, SampleReports.ThreeSteps(knee: 0));
 
@@ -137,19 +137,5 @@ public sealed class LoadReportWriterTests : IDisposable
         Assert.StartsWith("| 50 |", rows[4], StringComparison.Ordinal);
         Assert.Contains("Knee: N = 20", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("NaN", markdown, StringComparison.Ordinal);
-    }
-
-    private static (IAnsiConsole Console, StringWriter Output) CreateConsole()
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        return (console, output);
     }
 }

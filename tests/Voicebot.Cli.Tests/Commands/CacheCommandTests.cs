@@ -1,6 +1,6 @@
 using Spectre.Console;
 using Voicebot.Cli.Commands;
-using Voicebot.Cli.Tests.Support;
+using Voicebot.Testing.Consoles;
 
 namespace Voicebot.Cli.Tests.Commands;
 

@@ -6,6 +6,7 @@ using Voicebot.Abstractions.Phrases;
 using Voicebot.Cli.Calling;
 using Voicebot.Cli.Commands;
 using Voicebot.Cli.Tests.Support;
+using Voicebot.Testing.Consoles;
 
 namespace Voicebot.Cli.Tests.Commands;
 

@@ -5,8 +5,8 @@ using Spectre.Console;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
 using Voicebot.Cli.Commands;
-using Voicebot.Cli.Tests.Support;
 using Voicebot.Records.Storage;
+using Voicebot.Testing.Consoles;
 using Voicebot.Testing.Paths;
 using Voicebot.Testing.Servers;
 

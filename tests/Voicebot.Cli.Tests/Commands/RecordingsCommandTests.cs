@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using Spectre.Console;
 using Voicebot.Cli.Commands;
-using Voicebot.Cli.Tests.Support;
 using Voicebot.Recordings.Files;
+using Voicebot.Testing.Consoles;
 
 namespace Voicebot.Cli.Tests.Commands;
 

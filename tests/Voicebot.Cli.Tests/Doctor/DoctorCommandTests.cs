@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Spectre.Console;
 using Voicebot.Cli.Commands;
-using Voicebot.Cli.Tests.Support;
+using Voicebot.Testing.Consoles;
 using Voicebot.Testing.Emulators.Ami;
 using Voicebot.Testing.Network;
 using Voicebot.Testing.Paths;

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace Voicebot.Cli.Tests.Support;
+namespace Voicebot.Testing.Consoles;
 
 /// <summary>A Spectre console that writes plain text (no colours, no prompts) into a <see cref="StringWriter"/>.</summary>
 public static class TestConsoles
