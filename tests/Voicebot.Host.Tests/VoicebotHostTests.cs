@@ -13,6 +13,7 @@ public sealed class VoicebotHostTests
     [InlineData("AudioSocket:MaxPayloadBytes", "10")]
     [InlineData("Espeak:WordsPerMinute", "5")]
     [InlineData("Technicians:TimeZone", "Mars/Olympus_Mons")]
+    [InlineData("Speech:RecognizerAudio", "sometimes")]
     public async Task Start_InvalidOption_FailsFastNamingIt(string key, string value)
     {
         var settings = new Dictionary<string, string?>
@@ -30,6 +31,38 @@ public sealed class VoicebotHostTests
 
         var section = key.Split(':')[0];
         Assert.Contains(error.Failures, f => f.Contains(key.Split(':')[1], StringComparison.OrdinalIgnoreCase) || f.Contains(section, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("voice", "00:00:01", false)]   // Deepgram's utterance-end gap (1000 ms) would never be heard
+    [InlineData("voice", "00:00:01.500", true)]
+    [InlineData("all", "00:00:01", true)]      // every frame is sent: the hangover does not apply
+    public async Task Start_DeepgramRecognizer_ChecksTheVoiceHangoverAgainstItsEndOfTurn(string audio, string hangover, bool starts)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AudioSocket:Port"] = "0",
+            ["Http:Port"] = "0",
+            ["Speech:Recognizer"] = "deepgram",
+            ["Speech:RecognizerAudio"] = audio,
+            ["Speech:VoiceHangover"] = hangover,
+            ["Deepgram:ApiKey"] = "test-key",
+            ["Deepgram:UtteranceEndMs"] = "1000",
+        };
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = VoicebotHost.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+
+        var error = await Record.ExceptionAsync(() => app.StartAsync(ct));
+
+        if (starts)
+        {
+            Assert.Null(error);
+            await app.StopAsync(ct);
+        }
+        else
+        {
+            Assert.Contains("Speech:VoiceHangover", Assert.IsType<OptionsValidationException>(error).Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

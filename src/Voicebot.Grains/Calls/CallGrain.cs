@@ -168,7 +168,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         CallLog.Started(_logger, CallId, start.SampleRate, start.RemoteEndPoint, _assets.Flow.Name);
         if (_recognizer is not null)
         {
-            _speechSession = new CallSpeechSession(_recognizer, new RecognitionOptions(CallId, start.SampleRate, _assets.Flow.Language), this.AsReference<ICallSpeechTarget>(), ++_speechSessionId);
+            _speechSession = new CallSpeechSession(_recognizer, new RecognitionOptions(CallId, start.SampleRate, _assets.Flow.Language), this.AsReference<ICallSpeechTarget>(), ++_speechSessionId, _speechOptions.RecognizerGate);
         }
 
         await RunAsync(() => _conversation.Start());
@@ -483,7 +483,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
     private async Task OnAudioAsync(byte[] audio, int sampleRate)
     {
-        _speechSession?.Feed(audio);   // the recognizer hears everything, prompts and recordings included
+        _speechSession?.Feed(audio);   // the caller's voice and the audio around it, recordings included (Speech:RecognizerAudio)
         if (_recording is not null)
         {
             var recordingChange = _recordingSpeech!.Process(audio, sampleRate);
@@ -1113,6 +1113,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
             _speechSession = null;
             _speechSessionId++;
             await session.DisposeAsync();
+            _metrics.RecognizerAudioSkipped(session.Skipped);
         }
     }
 

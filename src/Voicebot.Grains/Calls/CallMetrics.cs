@@ -20,6 +20,7 @@ public sealed class CallMetrics : IDisposable
     private readonly Counter<long> _falseBargeIns;
     private readonly Counter<long> _outcomes;
     private readonly Histogram<double> _turnStages;
+    private readonly Counter<double> _recognizerAudioSkipped;
 
     public CallMetrics(IMeterFactory meters)
     {
@@ -37,6 +38,8 @@ public sealed class CallMetrics : IDisposable
             description: "Time from the end of the caller's input to each stage of the answer, by stage (stt, llm, tts, first_frame, turn).",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TurnLatencyBuckets });
+        _recognizerAudioSkipped = _meter.CreateCounter<double>("voicebot.recognizer.audio.skipped", unit: "s",
+            description: "Caller audio not sent to the recognizer, being far from the caller's voice (Speech:RecognizerAudio=voice).");
     }
 
     /// <summary>A provider failed a call; <paramref name="kind"/> says how (error, timeout, unavailable...).</summary>
@@ -51,6 +54,9 @@ public sealed class CallMetrics : IDisposable
     /// <summary>One stage of a turn, measured from the end of the caller's input.</summary>
     public void TurnStage(string stage, TimeSpan sinceInput) =>
         _turnStages.Record(sinceInput.TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
+
+    /// <summary>A call's recognition ended; <paramref name="skipped"/> of its caller audio was never sent.</summary>
+    public void RecognizerAudioSkipped(TimeSpan skipped) => _recognizerAudioSkipped.Add(skipped.TotalSeconds);
 
     public void Ended(string outcome) => _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -19,15 +19,37 @@ internal sealed class CallSpeechSession : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
-    public CallSpeechSession(ISpeechRecognizer recognizer, RecognitionOptions options, ICallSpeechTarget target, int id)
+    private readonly RecognizerAudioGate? _gate;
+
+    /// <param name="recognizer">The provider.</param>
+    /// <param name="options">The call and its audio format.</param>
+    /// <param name="target">Where updates go (the grain).</param>
+    /// <param name="id">Tells this session's updates from an earlier one's.</param>
+    /// <param name="gate">Which frames the recognizer hears; <see langword="null"/> for all of them.</param>
+    public CallSpeechSession(ISpeechRecognizer recognizer, RecognitionOptions options, ICallSpeechTarget target, int id, RecognizerGateSettings? gate = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Id = id;
+        _gate = gate is null ? null : new RecognizerAudioGate(gate, options.SampleRate, Send);
         _run = Task.Run(() => RunAsync(recognizer, options, target, _stop.Token));
     }
 
     public int Id { get; }
 
-    public void Feed(byte[] pcm) => _input.Writer.TryWrite(RecognitionInput.Audio(pcm));
+    /// <summary>Caller audio never sent to the recognizer because it was far from the caller's voice.</summary>
+    public TimeSpan Skipped => _gate?.Skipped ?? TimeSpan.Zero;
+
+    public void Feed(byte[] pcm)
+    {
+        if (_gate is null)
+        {
+            Send(pcm);
+        }
+        else
+        {
+            _gate.Feed(pcm);
+        }
+    }
 
     /// <summary>Ends the input (the provider is told to close the stream) and stops after a short grace.</summary>
     public async ValueTask DisposeAsync()
@@ -44,6 +66,8 @@ internal sealed class CallSpeechSession : IAsyncDisposable
 
         _stop.Dispose();
     }
+
+    private void Send(byte[] pcm) => _input.Writer.TryWrite(RecognitionInput.Audio(pcm));
 
     private async Task RunAsync(ISpeechRecognizer recognizer, RecognitionOptions options, ICallSpeechTarget target, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Voicebot.Abstractions.Speech;
 using Voicebot.Conversation.Understanding;
 using Voicebot.Grains.Calls;
@@ -41,6 +42,10 @@ public static class SpeechProvidersServiceCollectionExtensions
         if (speech.Recognizer == "deepgram")
         {
             services.TryAddSingleton<ISpeechRecognizer>(sp => sp.GetRequiredService<DeepgramSpeechRecognizer>());
+            services.AddOptions<SpeechOptions>().Validate<IOptions<DeepgramOptions>>(
+                (s, deepgram) => HangoverOutlastsEndOfTurn(s, deepgram.Value),
+                "Speech:VoiceHangover must be at least 500 ms longer than Deepgram:Endpointing and Deepgram:UtteranceEndMs: "
+                + "the recognizer has to hear the pause that ends a turn.");
         }
 
         if (configuration.GetValue<bool>("Llm:Enabled"))
@@ -54,4 +59,9 @@ public static class SpeechProvidersServiceCollectionExtensions
         services.AddOpenAILanguageModel(configuration);
         return services;
     }
+
+    /// <summary>With the voice gate, the audio after the last word stops after <c>VoiceHangover</c>; Deepgram must have ended the turn by then.</summary>
+    private static bool HangoverOutlastsEndOfTurn(SpeechOptions speech, DeepgramOptions deepgram) =>
+        speech.RecognizerAudio != "voice"
+        || speech.VoiceHangover >= TimeSpan.FromMilliseconds(Math.Max(deepgram.Endpointing, deepgram.UtteranceEndMs) + 500);
 }

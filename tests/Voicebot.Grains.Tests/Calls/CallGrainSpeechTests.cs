@@ -57,6 +57,28 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Recognizer_HearsTheVoiceWithItsPreRollAndHangover_NotTheSilenceBetween()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+
+        await call.SendAudioAsync(TimeSpan.FromSeconds(4), speech: false);   // 200 frames: the caller thinks
+        await call.SpeakAsync(silenceAfter: TimeSpan.FromSeconds(3));       // 50 frames of voice, 150 of pause
+        await call.SendAudioAsync(TimeSpan.FromMilliseconds(200), speech: true);
+
+        // Pre-roll 300 ms (15) + voice (50) + hangover 2 s (100); then the second burst's pre-roll (15) and voice (10).
+        const int Expected = 15 + 50 + 100 + 15 + 10;
+        while (fixture.Recognizer.FramesReceived(call.CallId) < Expected)
+        {
+            await Task.Delay(20, ct);
+        }
+
+        await Task.Delay(200, ct);   // anything sent beyond the gate would have arrived by now
+        Assert.Equal(Expected, fixture.Recognizer.FramesReceived(call.CallId));
+    }
+
+    [Fact]
     public async Task Silence_WhileTheBotAnswersALongReply_IsNotCounted()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -30,6 +30,16 @@ public sealed class CallMetricsTests : IDisposable
     }
 
     [Fact]
+    public void RecognizerAudioSkipped_AddsSeconds()
+    {
+        using var skipped = Collect<double>("voicebot.recognizer.audio.skipped");
+
+        _metrics.RecognizerAudioSkipped(TimeSpan.FromSeconds(42.5));
+
+        Assert.Equal(42.5, Assert.Single(skipped.GetMeasurementSnapshot()).Value, precision: 6);
+    }
+
+    [Fact]
     public void TurnStage_RecordsSecondsByStage()
     {
         using var stages = Collect<double>("voicebot.turn.stage.latency");
