@@ -147,6 +147,8 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         var spoken = new List<double>();
         var providers = new List<double>();
         var botShares = new List<double>();
+        var hearing = new List<double>();
+        var replying = new List<double>();
         var reactions = new List<double>();
         var flushes = new List<double>();
         var missed = 0;
@@ -189,6 +191,11 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
                     }
 
                     botShares.Add(latency - provider);
+                    hearing.Add(Math.Max(0, (matched.InputAt - clock.ToUtc(turn.InputEndedAt)).TotalMilliseconds));
+                    if (matched is { FirstFrameOut: { } firstFrame, Answered: { } answered })
+                    {
+                        replying.Add(Math.Max(0, (firstFrame - answered).TotalMilliseconds));
+                    }
                 }
             }
 
@@ -237,7 +244,9 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             (long)(after.Sum("voicebot_admissions_refused_total") - start.Sum("voicebot_admissions_refused_total")),
             failures,
             benchCpuSeconds / seconds * 100,
-            callSeconds.Count > 0 ? callSeconds.Average() : 0);
+            callSeconds.Count > 0 ? callSeconds.Average() : 0,
+            SampleStatistics.Summarize(hearing),
+            SampleStatistics.Summarize(replying));
     }
 
     /// <summary>The record's turn for the caller's input: same kind, the first whose input the bot heard after the caller's end.</summary>

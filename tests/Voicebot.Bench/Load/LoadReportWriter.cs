@@ -42,6 +42,7 @@ public static class LoadReportWriter
         new("Spoken p50/p99 ms", StepTable.Latency, s => Pair(s.SpokenTurnLatency, "0")),
         new("Provider p50 ms", StepTable.Latency, s => Number(s.ProviderShare.P50, "0")),
         new("Bot p50/p99 ms", StepTable.Latency, s => Pair(s.BotShare, "0.0")),
+        new("Bot in/out p99 ms", StepTable.Latency, s => $"{Number(s.BotHearing?.P99 ?? double.NaN, "0.0")} / {Number(s.BotReplying?.P99 ?? double.NaN, "0.0")}"),
         new("Barge-in p50/p99 ms", StepTable.Latency, s => Pair(s.BargeInReaction, "0")),
         new("Flush p99 ms", StepTable.Latency, s => Number(s.BargeInFlush.P99, "0.0")),
         new("Missed", StepTable.Latency, s => Integer(s.BargeInsMissed)),

@@ -36,6 +36,10 @@ public sealed record Percentiles(long Count, double P50, double P99, double Max)
 /// <param name="FailureReasons">Why calls failed, with counts.</param>
 /// <param name="BenchCpuPercent">The bench process's own CPU (callers + provider emulators) over the window, % of one core.</param>
 /// <param name="CallSeconds">Mean length of a call.</param>
+/// <param name="BotHearing">Part of the bot's share: the caller's end of input → the call grain hearing it (gateway,
+/// media stream, grain), from the call records. <see langword="null"/> in reports from before it was measured.</param>
+/// <param name="BotReplying">Part of the bot's share: the grain choosing its answer → the answer's first frame on the wire
+/// (gateway, the wait for the next 20 ms tick), from the call records.</param>
 public sealed record LoadStepResult(
     int Calls,
     double SteadySeconds,
@@ -62,7 +66,9 @@ public sealed record LoadStepResult(
     long RefusedAdmissions,
     IReadOnlyDictionary<string, int> FailureReasons,
     double BenchCpuPercent,
-    double CallSeconds)
+    double CallSeconds,
+    Percentiles? BotHearing = null,
+    Percentiles? BotReplying = null)
 {
     /// <summary>No call failed and no caller heard a gap of more than two frames.</summary>
     public bool Clean => Failed == 0 && GapsOver40Ms == 0;
