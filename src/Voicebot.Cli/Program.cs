@@ -15,7 +15,13 @@ var parsed = root.Parse(args);
 
 // `serve` drains its calls on SIGTERM for minutes (Drain:Deadline): the host's own signal handling runs that stop, so
 // System.CommandLine must not turn the signal into exit code 143 after its default 2 s.
-var invocation = parsed.CommandResult.Command.Name == "serve"
+var serving = parsed.CommandResult.Command.Name == "serve";
+if (serving)
+{
+    InlineSocketCompletions.PreferUnlessSet();   // before any socket exists: the runtime reads it once
+}
+
+var invocation = serving
     ? new InvocationConfiguration { ProcessTerminationTimeout = null }
     : new InvocationConfiguration();
 return await parsed.InvokeAsync(invocation);
