@@ -104,7 +104,7 @@ public sealed class LoadReportWriterTests : IDisposable
             Assert.Equal(2, Regex.Matches(text, $@"^\W*{Regex.Escape(calls)}\s*│", RegexOptions.Multiline).Count);
         }
 
-        Assert.Contains("Knee: N = 20, the largest N with zero failed calls and zero gaps over 40 ms", text, StringComparison.Ordinal);
+        Assert.Contains("Knee: N = 20, the largest N up to which every step had zero failed calls and zero gaps over 40 ms", text, StringComparison.Ordinal);
         Assert.Contains("Idle base (no call): RSS 182.4 MB, CPU 0.35 % of one core.", text, StringComparison.Ordinal);
         Assert.Contains("Failed at N = 50: ", text, StringComparison.Ordinal);
         Assert.Contains(LoadReportWriter.Missing, text, StringComparison.Ordinal);
@@ -137,5 +137,16 @@ public sealed class LoadReportWriterTests : IDisposable
         Assert.StartsWith("| 50 |", rows[4], StringComparison.Ordinal);
         Assert.Contains("Knee: N = 20", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("NaN", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KneeOf_CleanStepAboveAnUncleanOne_StopsAtTheFirstUncleanStep()
+    {
+        var steps = SampleReports.ThreeSteps().Steps;   // 1 and 20 clean, 50 failing
+        var cleanAgain = steps[1] with { Calls = 100 };
+
+        Assert.Equal(20, LoadBenchReport.KneeOf([.. steps, cleanAgain]));
+        Assert.Equal(20, LoadBenchReport.KneeOf(steps.Take(2)));
+        Assert.Equal(0, LoadBenchReport.KneeOf([steps[2], cleanAgain]));
     }
 }

@@ -71,7 +71,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
                 await WaitUntilIdleAsync(product, cancellationToken);
             }
 
-            var knee = steps.Where(s => s.Clean).Select(s => s.Calls).DefaultIfEmpty(0).Max();
+            var knee = LoadBenchReport.KneeOf(steps);
             var machine = new LoadMachine(
                 Environment.ProcessorCount,
                 System.Runtime.InteropServices.RuntimeInformation.OSDescription,

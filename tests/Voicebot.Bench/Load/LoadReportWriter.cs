@@ -247,7 +247,7 @@ public static class LoadReportWriter
 
     private static string DescribeKnee(int knee) =>
         knee > 0
-            ? $"Knee: N = {Integer(knee)}, the largest N with zero failed calls and zero gaps over 40 ms."
+            ? $"Knee: N = {Integer(knee)}, the largest N up to which every step had zero failed calls and zero gaps over 40 ms."
             : "Knee: none, no step ran with zero failed calls and zero gaps over 40 ms.";
 
     private static string DescribeKneeShort(int knee) =>

@@ -80,14 +80,22 @@ public sealed record LoadStepResult(
 /// <param name="IdleRssMegabytes">The product's resident set with no call, after warm-up.</param>
 /// <param name="IdleCpuPercent">The product's CPU with no call, % of one core.</param>
 /// <param name="Steps">One entry per N, in order.</param>
-/// <param name="Knee">The largest N with zero failed calls and zero gaps over 40 ms (0 when none).</param>
+/// <param name="Knee">The largest N up to which every step had zero failed calls and zero gaps over 40 ms (0 when none).</param>
 public sealed record LoadBenchReport(
     LoadMachine Machine,
     LoadBenchSettings Settings,
     double IdleRssMegabytes,
     double IdleCpuPercent,
     IReadOnlyList<LoadStepResult> Steps,
-    int Knee);
+    int Knee)
+{
+    /// <summary>
+    /// The largest N up to which every step ran with zero failed calls and zero gaps over 40 ms (steps in ramp order).
+    /// A clean step above an unclean one does not move the knee: one lucky run is not capacity.
+    /// </summary>
+    public static int KneeOf(IEnumerable<LoadStepResult> steps) =>
+        steps.TakeWhile(s => s.Clean).Select(s => s.Calls).DefaultIfEmpty(0).Max();
+}
 
 /// <summary>Where the figures come from.</summary>
 public sealed record LoadMachine(int ProcessorCount, string OperatingSystem, string Runtime, string ProductGc, DateTimeOffset StartedAt);
