@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Voicebot.Audio;
 
 namespace Voicebot.Grains.Calls;
 
@@ -12,7 +12,7 @@ namespace Voicebot.Grains.Calls;
 internal sealed class RecognizerAudioGate
 {
     private readonly Action<byte[]> _send;
-    private readonly double _thresholdSquared;
+    private readonly double _threshold;
     private readonly TimeSpan _preRoll;
     private readonly TimeSpan _hangover;
     private readonly int _sampleRate;
@@ -31,7 +31,7 @@ internal sealed class RecognizerAudioGate
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
         _send = send;
-        _thresholdSquared = Math.Pow(32768 * Math.Pow(10, settings.ThresholdDbfs / 20), 2);
+        _threshold = 32768 * Math.Pow(10, settings.ThresholdDbfs / 20);   // RMS amplitude, as PcmLevel measures it
         _preRoll = settings.PreRoll;
         _hangover = settings.Hangover;
         _sampleRate = sampleRate;
@@ -44,19 +44,12 @@ internal sealed class RecognizerAudioGate
     /// <summary>Feeds one frame of 16-bit little-endian PCM; sends it, and the held pre-roll when the voice starts, or holds it.</summary>
     public void Feed(byte[] pcm)
     {
-        var samples = MemoryMarshal.Cast<byte, short>(pcm);
-        if (samples.IsEmpty)
+        if (pcm.Length < 2)
         {
             return;
         }
 
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        if (sum / samples.Length >= _thresholdSquared)
+        if (PcmLevel.Rms(pcm) >= _threshold)
         {
             ReleaseHeld();
             _open = true;
