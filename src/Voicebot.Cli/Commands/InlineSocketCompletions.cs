@@ -11,14 +11,12 @@ internal static class InlineSocketCompletions
 {
     public const string EnvironmentVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>Turns the switch on unless the environment already says something; returns whether it is on.</summary>
-    public static bool PreferUnlessSet()
+    /// <summary>Turns the switch on unless the environment already says something.</summary>
+    public static void PreferUnlessSet()
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is null)
         {
             Environment.SetEnvironmentVariable(EnvironmentVariable, "1");
         }
-
-        return Environment.GetEnvironmentVariable(EnvironmentVariable) == "1";
     }
 }
