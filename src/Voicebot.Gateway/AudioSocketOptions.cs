@@ -60,6 +60,27 @@ public sealed class AudioSocketOptions : IValidatableObject
     /// </summary>
     public bool InlineSocketScheduling { get; set; } = true;
 
+    /// <summary>
+    /// Real-time FIFO priority (1–99) asked for the pacer's thread, so that a due tick preempts the machine's other work
+    /// (the thread pool, the JIT, other processes); 0 leaves it normally scheduled. Needs root, <c>CAP_SYS_NICE</c> or
+    /// <c>LimitRTPRIO=</c> (the systemd unit grants it); without the right, one log line and normal scheduling.
+    /// Default 10: above normal threads, below the kernel's interrupt threads (50). See README, "Performance".
+    /// </summary>
+    [Range(0, 99)]
+    public int PacerRealtimePriority { get; set; } = 10;
+
+    /// <summary>
+    /// Runs the outbound path once over an in-memory pipe at start-up, before the first call, so the first caller's
+    /// frames are not held up while the pacer's code is compiled. Default true.
+    /// </summary>
+    public bool WarmUpPacer { get; set; } = true;
+
+    /// <summary>
+    /// For the capacity bench: a CSV file that receives one row per pacer tick (lateness, GC, JIT, thread pool, the
+    /// pacer's scheduling delay) and, beside it, the runtime's suspensions. Empty (default): no trace.
+    /// </summary>
+    public string? PacerTraceFile { get; set; }
+
     /// <summary>Phrase played to a caller refused because <see cref="MaxConcurrentCalls"/> are active. Default <c>lines_busy</c>.</summary>
     [Required]
     public string BusyPhraseKey { get; set; } = "lines_busy";

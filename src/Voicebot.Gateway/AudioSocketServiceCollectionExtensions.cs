@@ -16,7 +16,7 @@ public static class AudioSocketServiceCollectionExtensions
     /// <summary>
     /// Adds the AudioSocket gateway: options (sections <see cref="AudioSocketOptions.SectionName"/> and
     /// <see cref="BargeInOptions.SectionName"/>, validated on start),
-    /// the Kestrel endpoint, the call registry, the outbound pacer and <see cref="OrleansCallControl"/> as
+    /// the Kestrel endpoint, the call registry, the outbound pacer (its path warmed up before the first call) and <see cref="OrleansCallControl"/> as
     /// <see cref="ICallControl"/>, and the drain on shutdown (section <see cref="DrainOptions.SectionName"/>, see
     /// <see cref="IDrainState"/>). Every registration is a TryAdd, so a host or a test can register its own first.
     /// </summary>
@@ -38,6 +38,7 @@ public static class AudioSocketServiceCollectionExtensions
         services.TryAddSingleton<AudioSocketListener>();
         services.TryAddSingleton<ICallControl, OrleansCallControl>();
         services.TryAddSingleton<AudioSocketConnectionHandler>();
+        services.AddHostedService<PacerWarmup>();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AudioSocketKestrelSetup>());
         services.AddGatewayDrain(configuration);

@@ -51,4 +51,13 @@ internal static partial class GatewayLog
 
     [LoggerMessage(13, LogLevel.Information, "Call {CallId}: caller barged in over playback {PlaybackId} at inbound frame {InboundSequence}; flushed {FlushedMs} ms of bot audio.", EventName = "BargeIn")]
     public static partial void BargeIn(ILogger logger, Guid callId, int? playbackId, long inboundSequence, int flushedMs);
+
+    [LoggerMessage(14, LogLevel.Information, "Outbound pacer: real-time scheduling on ({Detail}).", EventName = "PacerRealtime")]
+    public static partial void PacerRealtime(ILogger logger, string detail);
+
+    [LoggerMessage(15, LogLevel.Warning, "Outbound pacer: normal scheduling, real-time refused: {Detail}. Frames may come late when the machine is busy.", EventName = "PacerNotRealtime")]
+    public static partial void PacerNotRealtime(ILogger logger, string detail);
+
+    [LoggerMessage(16, LogLevel.Warning, "Outbound pacer: {LateTicks} tick(s) a frame or more late since the last report (worst {WorstMs:0} ms, {Calls} call(s) on the line); callers heard a gap. Counted in voicebot_frames_lateness_seconds.", EventName = "PacerLate")]
+    public static partial void PacerLate(ILogger logger, long lateTicks, double worstMs, int calls);
 }

@@ -6,6 +6,7 @@ using Voicebot.Gateway;
 using Voicebot.Grains;
 using Voicebot.Host.Hosting;
 using Voicebot.Host.Http;
+using Voicebot.Host.Tuning;
 using Voicebot.Host.Watching;
 using Voicebot.Providers.Asterisk;
 using Voicebot.Providers.Local;
@@ -64,6 +65,11 @@ public static class VoicebotHost
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpKestrelSetup>();
         builder.AddVoicebotWatching();
 
+        // Last hosted service before Kestrel's: applies the GC settings once everything else has started.
+        builder.Services.AddOptionsWithValidateOnStart<RuntimeTuningOptions, RuntimeTuningOptionsValidator>()
+            .Bind(builder.Configuration.GetSection(RuntimeTuningOptions.SectionName));
+        builder.Services.AddHostedService<RuntimeTuning>();
+
         var app = builder.Build();
         app.MapVoicebotWatching();
         app.MapCallEndpoints();
@@ -93,5 +99,10 @@ internal sealed partial class OrleansHostOptionsValidator : IValidateOptions<Orl
 
 [OptionsValidator]
 internal sealed partial class HttpOptionsValidator : IValidateOptions<HttpOptions>
+{
+}
+
+[OptionsValidator]
+internal sealed partial class RuntimeTuningOptionsValidator : IValidateOptions<RuntimeTuningOptions>
 {
 }

@@ -89,6 +89,8 @@ public static class BenchCommand
         {
             Load.LoadCommand.Create(),
             command,
+            Floor.FloorServer.CreateCommand(),
+            Neighbour.CpuHog.CreateCommand(),
         };
     }
 

@@ -35,4 +35,15 @@ public sealed class AudioSocketOptionsTests
 
         Assert.True(result.Failed);
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100)]
+    public void Validate_PacerPriorityOutsideTheKernelsRange_Fails(int priority)
+    {
+        var result = new AudioSocketOptionsValidator().Validate(null, new AudioSocketOptions { PacerRealtimePriority = priority });
+
+        Assert.True(result.Failed);
+        Assert.Contains("PacerRealtimePriority", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Voicebot.Gateway.Calls;
 using Voicebot.Gateway.Watching;
 using Voicebot.Protocol;
@@ -17,17 +18,29 @@ namespace Voicebot.Gateway.Pacing;
 /// writes one frame per session (never a burst) and re-anchors the schedule. A session whose previous flush is still
 /// pending (slow socket) is skipped and counted in <see cref="Underruns"/>; a streamed phrase whose next chunk is late
 /// gets a padded frame, counted in <see cref="StarvedFrames"/>, and never stalls the clock. Thread-safe.
+/// The clock thread asks for real-time FIFO scheduling (<see cref="AudioSocketOptions.PacerRealtimePriority"/>) so the
+/// machine's other work cannot hold a due tick back; without the right it logs one line and runs normally scheduled.
 /// </remarks>
 internal sealed class OutboundPacer : IDisposable
 {
     // A wake-up this close to the due time counts as on time (system timers have millisecond resolution).
     private static readonly TimeSpan EarlyTolerance = TimeSpan.FromMilliseconds(1);
 
+    // Late ticks are logged at most this often (with how many there were): a stalled machine must not flood the log.
+    private static readonly TimeSpan LateLogInterval = TimeSpan.FromSeconds(10);
+
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly ILogger<OutboundPacer> _logger;
     private readonly GatewayMetrics? _metrics;
     private readonly TimeSpan _period = AudioSocketKinds.FrameDuration;
+    private readonly int _realtimePriority;
+    private readonly string? _traceFile;
+    private PacerTrace? _trace;
+    private bool _isRealtime;
+    private long _lateLoggedAt;
+    private long _lateSinceLog;
+    private TimeSpan _worstSinceLog;
     private CallSession[] _sessions = [];
     private ITimer? _timer;
     private Thread? _thread;
@@ -39,12 +52,17 @@ internal sealed class OutboundPacer : IDisposable
     private long _starvedFrames;
     private bool _disposed;
 
-    public OutboundPacer(TimeProvider time, ILogger<OutboundPacer> logger, GatewayMetrics? metrics = null)
+    public OutboundPacer(TimeProvider time, ILogger<OutboundPacer> logger, GatewayMetrics? metrics = null, IOptions<AudioSocketOptions>? options = null)
     {
         _time = time;
         _logger = logger;
         _metrics = metrics;
+        _realtimePriority = options?.Value.PacerRealtimePriority ?? 0;
+        _traceFile = string.IsNullOrWhiteSpace(options?.Value.PacerTraceFile) ? null : options.Value.PacerTraceFile;
     }
+
+    /// <summary>Whether the clock thread runs under real-time scheduling (known once it has started).</summary>
+    public bool IsRealtime => Volatile.Read(ref _isRealtime);
 
     /// <summary>Ticks run so far.</summary>
     public long Ticks => Interlocked.Read(ref _ticks);
@@ -142,6 +160,13 @@ internal sealed class OutboundPacer : IDisposable
             _timer?.Dispose();
             _timer = null;
         }
+
+        if (_thread is { } thread && thread != Thread.CurrentThread)
+        {
+            thread.Join(TimeSpan.FromSeconds(1));
+        }
+
+        _trace?.Dispose();
     }
 
     private void OnTimer()
@@ -155,6 +180,26 @@ internal sealed class OutboundPacer : IDisposable
 
     private void RunClockThread()
     {
+        if (_realtimePriority > 0)
+        {
+            var realtime = RealtimeScheduling.TryEnterFifo(_realtimePriority);
+            Volatile.Write(ref _isRealtime, realtime.Applied);
+            if (realtime.Applied)
+            {
+                GatewayLog.PacerRealtime(_logger, realtime.Detail);
+            }
+            else
+            {
+                GatewayLog.PacerNotRealtime(_logger, realtime.Detail);
+            }
+        }
+
+        if (_traceFile is not null)
+        {
+            _trace = new PacerTrace(_traceFile);
+            _trace.AttachToCurrentThread();
+        }
+
         while (!Volatile.Read(ref _disposed))
         {
             var wait = RunDueTick();
@@ -165,6 +210,25 @@ internal sealed class OutboundPacer : IDisposable
         }
     }
 
+    /// <summary>Counts a late tick and, at most every <see cref="LateLogInterval"/>, logs how many and the worst.</summary>
+    private void LogLate(TimeSpan lateness)
+    {
+        _lateSinceLog++;
+        if (lateness > _worstSinceLog)
+        {
+            _worstSinceLog = lateness;
+        }
+
+        var now = _time.GetTimestamp();
+        if (_lateLoggedAt == 0 || _time.GetElapsedTime(_lateLoggedAt, now) >= LateLogInterval)
+        {
+            GatewayLog.PacerLate(_logger, _lateSinceLog, _worstSinceLog.TotalMilliseconds, Volatile.Read(ref _sessions).Length);
+            _lateLoggedAt = now;
+            _lateSinceLog = 0;
+            _worstSinceLog = TimeSpan.Zero;
+        }
+    }
+
     /// <summary>Runs the tick if it is due; returns how long until the next one.</summary>
     private TimeSpan RunDueTick()
     {
@@ -172,6 +236,7 @@ internal sealed class OutboundPacer : IDisposable
         var now = _time.GetElapsedTime(_anchor);
         if (now >= due - EarlyTolerance)
         {
+            var dueAt = _anchor + (long)(due.TotalSeconds * _time.TimestampFrequency);
             if (Volatile.Read(ref _sessions).Length > 0)
             {
                 _metrics?.TickRan(now - due);   // lateness only matters when someone hears it
@@ -181,11 +246,14 @@ internal sealed class OutboundPacer : IDisposable
             {
                 // Late by a frame or more (GC pause, starved machine): one frame per session, never a catch-up burst.
                 Interlocked.Increment(ref _lateTicks);
+                LogLate(now - due);
                 _anchor = _time.GetTimestamp();
                 _ticksSinceAnchor = 0;
             }
 
+            var started = _time.GetTimestamp();
             Tick();
+            _trace?.Record(dueAt, started, _time.GetTimestamp(), Volatile.Read(ref _sessions).Length);
             _ticksSinceAnchor++;
             now = _time.GetElapsedTime(_anchor);
         }

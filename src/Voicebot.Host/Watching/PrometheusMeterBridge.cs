@@ -33,12 +33,15 @@ public sealed class PrometheusMeterBridge : IDisposable
 
     /// <summary>
     /// Runtime instruments exported from the <c>System.Runtime</c> meter, for what <see cref="DotNetStats"/> lacks: the
-    /// time the process spent paused by the GC, and the bytes it allocated (capacity work reads both per call).
+    /// time the process spent paused by the GC, the bytes it allocated (capacity work reads both per call), and the
+    /// time spent compiling methods (a burst of it after a start competes with the calls for CPU).
     /// </summary>
     public static readonly FrozenSet<string> RuntimeInstruments = FrozenSet.ToFrozenSet(
     [
         "dotnet.gc.pause.time",
         "dotnet.gc.heap.total_allocated",
+        "dotnet.jit.compilation.time",
+        "dotnet.jit.compiled_methods",
     ], StringComparer.Ordinal);
 
     private const string OrleansMeter = "Microsoft.Orleans";

@@ -35,6 +35,25 @@ public sealed class LoadBenchSmokeTests
                 Assert.True(step.GetProperty("frameGaps").GetProperty("count").GetInt64() > 100 * calls, step.ToString());
             });
 
+            // The product's pacer trace was read back for every step: one row per tick while the calls were up.
+            Assert.All(steps, step =>
+            {
+                var pacer = step.GetProperty("pacer");
+                Assert.True(pacer.GetProperty("ticks").GetInt64() > 50, step.ToString());
+                Assert.True(pacer.GetProperty("latenessMax").GetDouble() >= pacer.GetProperty("latenessP50").GetDouble(), step.ToString());
+                Assert.True(step.GetProperty("jitMilliseconds").GetDouble() >= 0, step.ToString());
+                Assert.True(step.GetProperty("bench").GetProperty("clockLateness").GetProperty("count").GetInt64() > 0, step.ToString());
+            });
+
+            // The same listen-only callers measured the bench's minimal server and then the product.
+            var floor = Assert.Single(json.RootElement.GetProperty("floor").EnumerateArray());
+            Assert.Equal(2, floor.GetProperty("calls").GetInt32());
+            Assert.Equal(0, floor.GetProperty("failed").GetInt32());
+            Assert.True(floor.GetProperty("floorCpuPercentPerCall").GetDouble() > 0, floor.ToString());
+            Assert.True(floor.GetProperty("productListenCpuPercentPerCall").GetDouble() > 0, floor.ToString());
+            Assert.True(floor.GetProperty("floorGaps").GetProperty("count").GetInt64() > 0, floor.ToString());
+            Assert.Contains("Floor at N = 2", text, StringComparison.Ordinal);
+
             // Spoken turns were split between the providers and the bot with the calls' records.
             Assert.Contains(steps, step => step.GetProperty("providerShare").GetProperty("count").GetInt64() > 0);
             var markdownRows = (await File.ReadAllLinesAsync(Path.Combine(output, "load.md"), ct)).Count(line => line.StartsWith('|'));

@@ -18,6 +18,7 @@ internal sealed class CallerFleet : IDisposable
     private LoadCaller[] _callers = [];
     private volatile bool _stopping;
     private long _scheduleResets;
+    private LatencyHistogram _clockLateness = new();
 
     public CallerFleet()
     {
@@ -74,6 +75,12 @@ internal sealed class CallerFleet : IDisposable
         return placed;
     }
 
+    /// <summary>
+    /// How late the callers' clock ticked since the last call (ms): when the bench itself stalls (its own GC, no CPU),
+    /// every caller hears a gap that is not the product's. Starts a new count.
+    /// </summary>
+    public LatencyHistogram TakeClockLateness() => Interlocked.Exchange(ref _clockLateness, new LatencyHistogram());
+
     /// <summary>Forgets the callers that have finished (the clock skips them anyway; this keeps its list short).</summary>
     public void Prune()
     {
@@ -105,6 +112,7 @@ internal sealed class CallerFleet : IDisposable
                 continue;
             }
 
+            Volatile.Read(ref _clockLateness).Record((now - next) * 1000.0 / Stopwatch.Frequency);
             if (now - next > 5 * Period)
             {
                 Interlocked.Increment(ref _scheduleResets);

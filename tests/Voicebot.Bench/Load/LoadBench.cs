@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
+using Voicebot.Bench.Running;
 using Voicebot.Records.Storage;
 using Voicebot.Testing.Processes;
 
@@ -19,6 +20,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
     private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
 
     private int _nextCallerIndex;
+    private BenchPauses? _benchPauses;
 
     public async Task<LoadBenchReport> RunAsync(int warmupCalls, CancellationToken cancellationToken)
     {
@@ -28,11 +30,14 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         {
             await using var emulators = await ProviderEmulators.StartAsync(settings, cancellationToken);
             var environment = ProductEnvironment(emulators, work);
+            var tracePath = environment.GetValueOrDefault("AudioSocket__PacerTraceFile");
             console.MarkupLine($"[grey]Starting the product (Release, production configuration) in {Markup.Escape(work)}…[/]");
             await using var product = await VoicebotServeProcess.StartAsync(
                 new VoicebotServeSettings { Environment = environment, WorkingDirectory = work, KeptLines = 200 }, cancellationToken);
             var store = new SqliteCallRecordStore(environment["Records__SqlitePath"], NullLogger<SqliteCallRecordStore>.Instance);
             using var fleet = new CallerFleet();
+            using var benchPauses = new BenchPauses();
+            _benchPauses = benchPauses;
             var clock = new WallClock();
 
             if (warmupCalls > 0)
@@ -55,19 +60,39 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             foreach (var calls in settings.Steps)
             {
                 console.MarkupLine($"[bold]N = {calls}[/] [grey](arrivals over {settings.Stagger.TotalSeconds:0} s)…[/]");
-                var step = await RunStepAsync(calls, product, fleet, store, clock, idleRss, cancellationToken);
+                var step = await RunStepAsync(calls, product, fleet, store, clock, idleRss, tracePath, cancellationToken);
                 steps.Add(step);
                 console.MarkupLine(
                     $"  CPU {step.CpuPercent:0.0} % ({step.CpuPercentPerCall:0.000} %/call), RSS {step.RssMegabytes:0} MB, " +
                     $"gap p99 {step.FrameGaps.P99:0.0} ms max {step.FrameGaps.Max:0.0} ms, >40 ms: {step.GapsOver40Ms}, " +
                     $"turn p50 {step.TurnLatency.P50:0} ms, bot share p99 {step.BotShare.P99:0.0} ms, failed {step.Failed}" +
                     (step.FailureReasons.Count > 0 ? " (" + Markup.Escape(string.Join("; ", step.FailureReasons.Select(r => $"{r.Value}× {r.Key}"))) + ")" : ""));
+                if (step.Pacer is { } pacer)
+                {
+                    console.MarkupLine(Markup.Escape(
+                        $"  pacer lateness p50 {pacer.LatenessP50:0.0} p99 {pacer.LatenessP99:0.0} p99.9 {pacer.LatenessP999:0.0} max {pacer.LatenessMax:0.0} ms; " +
+                        $"late >{PacerTraceAnalysis.LateThresholdMilliseconds:0} ms: {pacer.LateTicks} ({LoadReportWriter.DescribeCauses(pacer.LateCauses)}); " +
+                        $"GC suspensions {pacer.GcSuspensions} (max {pacer.GcSuspensionMaxMs:0.0} ms), other {pacer.OtherSuspensions} (max {pacer.OtherSuspensionMaxMs:0.0} ms); " +
+                        $"JIT {pacer.JitMs:0} ms; pacer waited for a CPU {pacer.RunQueueWaitMs:0} ms"));
+                }
+
                 fleet.Prune();
                 if (product.HasExited)
                 {
                     throw new InvalidOperationException("The product exited during the run:\n" + product.OutputText);
                 }
 
+                await WaitUntilIdleAsync(product, cancellationToken);
+            }
+
+            var floors = new List<FloorComparison>();
+            foreach (var calls in settings.FloorCalls ?? [])
+            {
+                console.MarkupLine($"[bold]Floor comparison, N = {calls}[/] [grey](listen-only callers: the minimal server, then the product)…[/]");
+                var comparison = await CompareWithFloorAsync(calls, product, fleet, steps, tracePath, cancellationToken);
+                floors.Add(comparison);
+                console.MarkupLine(Markup.Escape(LoadReportWriter.DescribeFloor(comparison)));
+                fleet.Prune();
                 await WaitUntilIdleAsync(product, cancellationToken);
             }
 
@@ -78,13 +103,20 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
                 environment.GetValueOrDefault("DOTNET_gcServer") == "1" ? "server" : "workstation (concurrent)",
                 startedAt);
-            return new LoadBenchReport(machine, settings, idleRss, idleCpu, steps, knee);
+            return new LoadBenchReport(machine, settings, idleRss, idleCpu, steps, knee, floors);
         }
         finally
         {
             try
             {
-                Directory.Delete(work, recursive: true);
+                if (settings.KeepWorkDirectory)
+                {
+                    console.MarkupLine($"[grey]Kept the product's directory (trace, logs, records): {Markup.Escape(work)}[/]");
+                }
+                else
+                {
+                    Directory.Delete(work, recursive: true);
+                }
             }
             catch (IOException)
             {
@@ -94,9 +126,19 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
     }
 
     private async Task<LoadStepResult> RunStepAsync(
-        int calls, VoicebotServeProcess product, CallerFleet fleet, ICallRecordStore store, WallClock clock, double idleRss, CancellationToken cancellationToken)
+        int calls, VoicebotServeProcess product, CallerFleet fleet, ICallRecordStore store, WallClock clock, double idleRss, string? tracePath, CancellationToken cancellationToken)
     {
         var script = LoadCallerScript.For(settings.ThinkTime, settings.BargeInEvery);
+        var stepStarted = Stopwatch.GetTimestamp();
+        var jit0 = await MetricsSnapshot.ScrapeAsync(product.Http, cancellationToken);
+        fleet.TakeClockLateness();
+        var benchPause0 = GC.GetTotalPauseDuration();
+        var benchGen20 = GC.CollectionCount(2);
+
+        // The noisy neighbour loads every core for the whole step, from before the first caller to after the last.
+        using var neighbour = settings.NeighbourLoad > 0
+            ? BenchChildProcess.Start("hog", "--load", settings.NeighbourLoad.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : null;
         var placed = await fleet.PlaceCallsAsync(calls, settings.Stagger, product.AudioSocketPort, script, NextIndices(calls), cancellationToken);
         var callers = placed.Select(p => p.Caller).ToArray();
 
@@ -123,10 +165,96 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
+        var stepEnded = Stopwatch.GetTimestamp();
+        neighbour?.Dispose();
+        var clockLateness = fleet.TakeClockLateness();
+        var benchSelf = new BenchSelf(
+            clockLateness.Summary(),
+            clockLateness.CountAbove(20),
+            (GC.GetTotalPauseDuration() - benchPause0).TotalMilliseconds,
+            GC.CollectionCount(2) - benchGen20);
         var metrics2 = await MetricsSnapshot.ScrapeAsync(product.Http, cancellationToken);
         var records = await ReadRecordsAsync(store, callers, cancellationToken);
-        return Summarize(calls, callers, records, clock, seconds, cpu1 - cpu0, (bench1 - bench0).TotalSeconds, rss, idleRss, metrics0, metrics1, metrics2);
+        var result = Summarize(calls, callers, records, clock, seconds, cpu1 - cpu0, (bench1 - bench0).TotalSeconds, rss, idleRss, metrics0, metrics1, metrics2);
+        var benchGaps = BenchGaps(callers);
+
+        // The pacer's view covers the whole step (arrivals included: that is when a cold product compiles most).
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);   // the product appends its trace once a second
+        var pacer = tracePath is null ? null : PacerTraceAnalysis.Analyze(tracePath, stepStarted, stepEnded);
+        var jitMs = (metrics2[JitSeries] - jit0[JitSeries]) * 1000;
+        return result with { Pacer = pacer, JitMilliseconds = jitMs, Bench = benchSelf with { GapsOver40Ms = benchGaps } };
     }
+
+    /// <summary>
+    /// N listen-only callers against the minimal server (its own process), then the same against the product: CPU per
+    /// call of each over the window when all N are connected, and the product's as a multiple of the floor's.
+    /// </summary>
+    private async Task<FloorComparison> CompareWithFloorAsync(
+        int calls, VoicebotServeProcess product, CallerFleet fleet, IReadOnlyList<LoadStepResult> steps, string? tracePath, CancellationToken cancellationToken)
+    {
+        ListenResult floor;
+        using (var server = BenchChildProcess.Start("floor", "--port", "0"))
+        {
+            var ready = await server.ReadLineAsync(cancellationToken);
+            var port = int.Parse(ready.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);   // let its start-up settle before measuring
+            floor = await ListenAsync(calls, port, server.Id, fleet, cancellationToken);
+        }
+
+        fleet.Prune();
+        var listenStarted = Stopwatch.GetTimestamp();
+        var productListen = await ListenAsync(calls, product.AudioSocketPort, product.Id, fleet, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);   // the product appends its trace once a second
+        var pacer = tracePath is null ? null : PacerTraceAnalysis.Analyze(tracePath, listenStarted, Stopwatch.GetTimestamp());
+        var flow = steps.FirstOrDefault(s => s.Calls == calls);
+        return new FloorComparison(
+            calls,
+            floor.CpuPercent / calls,
+            productListen.CpuPercent / calls,
+            flow?.CpuPercentPerCall ?? double.NaN,
+            floor.Gaps,
+            floor.GapsOver40Ms,
+            productListen.Gaps,
+            productListen.GapsOver40Ms,
+            floor.Failed + productListen.Failed,
+            pacer);
+    }
+
+    private async Task<ListenResult> ListenAsync(int calls, int port, int serverPid, CallerFleet fleet, CancellationToken cancellationToken)
+    {
+        var script = LoadCallerScript.ListenOnly(settings.Stagger + (settings.FloorListen > TimeSpan.Zero ? settings.FloorListen : TimeSpan.FromSeconds(12)));
+        var placed = await fleet.PlaceCallsAsync(calls, settings.Stagger, port, script, NextIndices(calls), cancellationToken);
+        var callers = placed.Select(p => p.Caller).ToArray();
+        var window = Stopwatch.StartNew();
+        var cpu0 = ProcessStats.CpuSeconds(serverPid);
+        while (!callers.Any(c => c.Finished))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        var cpu = (ProcessStats.CpuSeconds(serverPid) - cpu0) / window.Elapsed.TotalSeconds * 100;
+        await Task.WhenAll(placed.Select(p => p.Receiving));
+        while (!callers.All(c => c.Finished))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        var gaps = new LatencyHistogram();
+        foreach (var caller in callers)
+        {
+            gaps.Add(caller.Gaps);
+        }
+
+        return new ListenResult(cpu, gaps.Summary(), gaps.CountAbove(40) - BenchGaps(callers), callers.Count(c => c.Failure is not null));
+    }
+
+    private const string JitSeries = "dotnet_jit_compilation_time_seconds_total";
+
+    /// <summary>Gaps over 40 ms the callers heard while the bench itself was paused by its GC.</summary>
+    private long BenchGaps(IEnumerable<LoadCaller> callers) =>
+        _benchPauses is null ? 0 : callers.SelectMany(c => c.LongGaps).LongCount(_benchPauses.Explains);
+
+    private sealed record ListenResult(double CpuPercent, Percentiles Gaps, long GapsOver40Ms, int Failed);
 
     private static LoadStepResult Summarize(
         int calls,
@@ -300,10 +428,16 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
     {
         var environment = new Dictionary<string, string>(emulators.ProductSettings(), StringComparer.Ordinal)
         {
-            ["AudioSocket__MaxConcurrentCalls"] = Math.Max(20, settings.Steps.Max()).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AudioSocket__MaxConcurrentCalls"] = Math.Max(20, Math.Max(settings.Steps.Max(), (settings.FloorCalls ?? []).DefaultIfEmpty(0).Max()))
+                .ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PhraseCache__Directory"] = Path.Combine(AppContext.BaseDirectory, "data", "bench-phrase-cache"),
             ["Records__SqlitePath"] = Path.Combine(work, "calls.db"),   // also the bench's own default (read back below)
         };
+        if (settings.PacerTrace)
+        {
+            environment["AudioSocket__PacerTraceFile"] = Path.Combine(work, "pacer-trace.csv");
+        }
+
         foreach (var (key, value) in settings.ProductEnvironment)
         {
             environment[key] = value;

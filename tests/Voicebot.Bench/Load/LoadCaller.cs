@@ -23,6 +23,7 @@ internal sealed class LoadCaller
     private const int FrameBytes = 320;
     private const int FrameSize = 3 + FrameBytes;
     private const int LoudSample = 400;   // the bot's silence frames are zeros; its speech is far above this
+    private const double LongGapMilliseconds = 40;
 
     private static readonly byte[] SilenceFrame = BuildFrame(tone: false);
     private static readonly byte[] ToneFrame = BuildFrame(tone: true);
@@ -33,6 +34,7 @@ internal sealed class LoadCaller
     private readonly LatencyHistogram _gaps = new();
     private readonly List<CallerTurn> _turns = [];
     private readonly List<BargeInSample> _bargeIns = [];
+    private readonly List<FrameGap> _longGaps = [];
     private readonly byte[] _sendBuffer = new byte[FrameSize + 4];
     private readonly string _phone;
 
@@ -66,6 +68,11 @@ internal sealed class LoadCaller
         _phone = "06" + (index % 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + "#";
         _origin = Stopwatch.GetTimestamp();
         _stepStartedAt = _origin;
+        if (script.ListenFrames > 0)
+        {
+            _step = (int)Step.Listen;
+            _framesLeft = script.ListenFrames;
+        }
     }
 
     public Guid CallId { get; }
@@ -94,8 +101,40 @@ internal sealed class LoadCaller
 
     public IReadOnlyList<BargeInSample> BargeIns => _bargeIns;
 
-    /// <summary>Reads the bot's messages until the connection closes. Runs on the socket's completions, one per call.</summary>
-    public async Task ReceiveAsync(CancellationToken cancellationToken)
+    /// <summary>Every gap over 40 ms between two of the bot's frames: when the previous frame and the next one arrived.</summary>
+    public IReadOnlyList<FrameGap> LongGaps => _longGaps;
+
+    /// <summary>
+    /// Reads the bot's messages until the connection closes, on a thread of its own: a frame is timed the moment the
+    /// kernel hands it over, not when the bench's thread pool (busy with the provider emulators) gets to it — measured,
+    /// pool-driven receives counted the bench's own queueing as the product's gaps.
+    /// </summary>
+    public Task ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(
+            () =>
+            {
+                using var closing = cancellationToken.Register(static socket => ((Socket)socket!).Dispose(), _socket);
+                try
+                {
+                    Receive();
+                }
+                finally
+                {
+                    done.TrySetResult();
+                }
+            },
+            maxStackSize: 256 * 1024)
+        {
+            IsBackground = true,
+            Name = "caller-receive",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Receive()
     {
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var filled = 0;
@@ -103,7 +142,7 @@ internal sealed class LoadCaller
         {
             while (true)
             {
-                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, cancellationToken);
+                var read = _socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
                 if (read == 0)
                 {
                     return;
@@ -271,9 +310,17 @@ internal sealed class LoadCaller
                 break;
             case Step.WaitHangup:
                 break;
+            case Step.Listen:
+                if (--_framesLeft <= 0)
+                {
+                    End(now, null);
+                    return;
+                }
+
+                break;
         }
 
-        if ((Step)_step is not (Step.WaitHangup or Step.PauseBeforeYes) && Elapsed(_stepStartedAt, now) > _script.StepTimeout.TotalSeconds)
+        if ((Step)_step is not (Step.WaitHangup or Step.PauseBeforeYes or Step.Listen) && Elapsed(_stepStartedAt, now) > _script.StepTimeout.TotalSeconds)
         {
             End(now, $"no progress in {(Step)_step} for {_script.StepTimeout.TotalSeconds:0} s");
         }
@@ -362,7 +409,12 @@ internal sealed class LoadCaller
             case AudioSocketKind.Audio:
                 if (_lastFrameAt != 0)
                 {
-                    _gaps.Record((now - _lastFrameAt) * 1000.0 / Stopwatch.Frequency);
+                    var gap = (now - _lastFrameAt) * 1000.0 / Stopwatch.Frequency;
+                    _gaps.Record(gap);
+                    if (gap > LongGapMilliseconds)
+                    {
+                        _longGaps.Add(new FrameGap(_lastFrameAt, now));   // rare: kept to find out whose stall it was
+                    }
                 }
 
                 _lastFrameAt = now;
@@ -454,8 +506,14 @@ internal sealed class LoadCaller
         PauseBeforeYes,
         SayYes,
         WaitHangup,
+
+        /// <summary>Listen-only: silence out, the server's frames in, until the script's listening time is over.</summary>
+        Listen,
     }
 }
+
+/// <summary>A gap between two frames heard by a caller: when the one before it and the one after it arrived (Stopwatch ticks).</summary>
+internal readonly record struct FrameGap(long From, long To);
 
 /// <summary>One caller input and when the bot's answer began, as the caller saw them (Stopwatch ticks).</summary>
 internal sealed class CallerTurn(string kind, long inputEndedAt)

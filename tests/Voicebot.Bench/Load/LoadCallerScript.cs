@@ -14,6 +14,8 @@ namespace Voicebot.Bench.Load;
 /// <param name="InterruptAfterFrames">Loud bot frames heard in that answer before the caller interrupts.</param>
 /// <param name="DetectorFrames">Speech frames the product's barge-in detector needs (BargeIn:MinSpeech / 20 ms).</param>
 /// <param name="StepTimeout">Longest wait for the bot at any step before the call counts as stuck.</param>
+/// <param name="ListenFrames">Listen-only caller (the floor comparison): sends silence and only listens for this many
+/// frames, then hangs up; 0 plays the SAV flow.</param>
 internal sealed record LoadCallerScript(
     double PromptSilence,
     double LongPromptSilence,
@@ -27,7 +29,8 @@ internal sealed record LoadCallerScript(
     int BargeInEvery,
     int InterruptAfterFrames,
     int DetectorFrames,
-    TimeSpan StepTimeout)
+    TimeSpan StepTimeout,
+    int ListenFrames = 0)
 {
     /// <summary>What the recognizer emulator hears, one line per speech burst of a call, in order.</summary>
     public static IReadOnlyList<string> SpokenLines { get; } =
@@ -51,4 +54,8 @@ internal sealed record LoadCallerScript(
         InterruptAfterFrames: 40,
         DetectorFrames: 8,
         StepTimeout: TimeSpan.FromSeconds(60));
+
+    /// <summary>A caller that says nothing and listens for <paramref name="listen"/>, as a listen-only load generator does.</summary>
+    public static LoadCallerScript ListenOnly(TimeSpan listen) =>
+        For(TimeSpan.Zero, bargeInEvery: 0) with { ListenFrames = Math.Max(1, (int)(listen.TotalMilliseconds / 20)) };
 }

@@ -13,6 +13,8 @@ internal static class LoadCommand
 
     private static readonly int[] DefaultSteps = [1, 20, 50, 100, 200, 300, 400];
     private static readonly int[] QuickSteps = [1, 2];
+    private static readonly int[] DefaultFloor = [100];
+    private static readonly int[] QuickFloor = [2];
 
     public static Command Create()
     {
@@ -37,11 +39,36 @@ internal static class LoadCommand
         };
         var output = new Option<string?>("--out") { Description = $"Directory for load.json, load.png and load.md (default {DefaultOutput}; none with --quick)." };
         var quick = new Option<bool>("--quick") { Description = "Smoke run: N = 1 and 2, short calls, no warm-up. Explicit options still apply." };
+        var neighbour = new Option<int>("--neighbour")
+        {
+            Description = "Noisy neighbour: a normally scheduled process keeps this percent of every core busy during each step (0: quiet machine).",
+            DefaultValueFactory = _ => 0,
+        };
+        neighbour.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 100)
+            {
+                result.AddError("--neighbour is a percentage from 0 to 100.");
+            }
+        });
+        var floor = new Option<int[]>("--floor")
+        {
+            Description = "N for each comparison with the bench's minimal AudioSocket server (listen-only callers, floor then product); 0 for none.",
+            DefaultValueFactory = _ => DefaultFloor,
+            CustomParser = result => BenchCommand.ParseList(result, min: 0, max: 2000),
+        };
+        var listen = Seconds("--listen", "Floor comparison: seconds listen-only callers stay connected after the last one arrives (the window measured).", 12);
+        var pacerTrace = new Option<bool>("--pacer-trace")
+        {
+            Description = "The product traces every pacer tick (lateness, GC, JIT, thread pool, scheduling delay) and the bench explains the late ones. Default on.",
+            DefaultValueFactory = _ => true,
+        };
+        var keep = new Option<bool>("--keep") { Description = "Keep the product's working directory (pacer trace, logs, records, recordings) and print where it is." };
         var fromJson = new Option<string?>("--from-json") { Description = "Run nothing: print a saved load.json again (tables and Markdown) and, with --out, redraw its plot." };
 
         var command = new Command("load", "The capacity ramp: the product in its own process with emulated providers, N simulated callers over real AudioSocket connections.")
         {
-            steps, stagger, think, bargeInEvery, warmup, stt, llmFirst, llmRate, ttsFirst, environment, output, quick, fromJson,
+            steps, stagger, think, bargeInEvery, warmup, stt, llmFirst, llmRate, ttsFirst, environment, neighbour, floor, listen, pacerTrace, keep, output, quick, fromJson,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,7 +87,12 @@ internal static class LoadCommand
                 TimeSpan.FromMilliseconds(parse.GetValue(llmFirst)),
                 parse.GetValue(llmRate),
                 TimeSpan.FromMilliseconds(parse.GetValue(ttsFirst)),
-                ParseEnvironment(parse.GetValue(environment) ?? []));
+                ParseEnvironment(parse.GetValue(environment) ?? []),
+                parse.GetValue(neighbour),
+                [.. (isQuick && BenchCommand.IsImplicit(parse, floor) ? QuickFloor : parse.GetRequiredValue(floor)).Where(n => n > 0)],
+                parse.GetValue(pacerTrace),
+                TimeSpan.FromSeconds(isQuick && BenchCommand.IsImplicit(parse, listen) ? 2 : parse.GetValue(listen)),
+                parse.GetValue(keep));
             var warmupCalls = isQuick && BenchCommand.IsImplicit(parse, warmup) ? 0 : parse.GetValue(warmup);
             var outputDirectory = parse.GetValue(output) ?? (isQuick ? null : DefaultOutput);
             return await RunAsync(settings, warmupCalls, outputDirectory, cancellationToken);
@@ -70,12 +102,21 @@ internal static class LoadCommand
 
     private static async Task<int> RunAsync(LoadBenchSettings settings, int warmupCalls, string? outputDirectory, CancellationToken cancellationToken)
     {
+        // The callers share this process with the provider emulators: a blocking full collection here stops every
+        // caller at once, a gap the product did not make (measured: one bench gen-2 made 100 gaps at N = 100).
+        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         var console = BenchCommand.CreateConsole();
         console.MarkupLine(CultureInfo.InvariantCulture,
             "[bold]Capacity ramp[/]: N = {0}, arrivals over {1} s, think {2} s, every {3}rd caller interrupts; providers: STT {4} ms, LLM {5} ms + {6} tok/s, TTS {7} ms; {8} cores",
             string.Join('/', settings.Steps), settings.Stagger.TotalSeconds, settings.ThinkTime.TotalSeconds, settings.BargeInEvery,
             settings.SttFinalLatency.TotalMilliseconds, settings.LlmFirstTokenLatency.TotalMilliseconds, settings.LlmTokensPerSecond,
             settings.TtsFirstByteLatency.TotalMilliseconds, Environment.ProcessorCount);
+        if (settings.NeighbourLoad > 0)
+        {
+            console.MarkupLine(CultureInfo.InvariantCulture,
+                "[bold]Noisy neighbour[/]: another process keeps {0} % of each of the {1} cores busy at normal priority during every step.",
+                settings.NeighbourLoad, Environment.ProcessorCount);
+        }
 
         var report = await new LoadBench(settings, console).RunAsync(warmupCalls, cancellationToken);
         console.WriteLine();

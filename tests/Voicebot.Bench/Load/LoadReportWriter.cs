@@ -38,6 +38,7 @@ public static class LoadReportWriter
         new("RSS MB (per call)", StepTable.Resources, s => $"{Number(s.RssMegabytes, "0")} ({Number(s.RssMegabytesPerCall, "0.00")})"),
         new("GC 0/1/2, pause ms", StepTable.Resources, s => $"{Collections(s.GcCollections)}, {Number(s.GcPauseMilliseconds, "0")}"),
         new("Alloc MB/call·s", StepTable.Resources, s => Number(s.AllocatedMegabytesPerCallSecond, "0.00")),
+        new("JIT ms", StepTable.Resources, s => Number(s.JitMilliseconds ?? double.NaN, "0")),
         new("Turn p50/p99 ms", StepTable.Latency, s => Pair(s.TurnLatency, "0")),
         new("Spoken p50/p99 ms", StepTable.Latency, s => Pair(s.SpokenTurnLatency, "0")),
         new("Provider p50 ms", StepTable.Latency, s => Number(s.ProviderShare.P50, "0")),
@@ -47,7 +48,8 @@ public static class LoadReportWriter
         new("Flush p99 ms", StepTable.Latency, s => Number(s.BargeInFlush.P99, "0.0")),
         new("Missed", StepTable.Latency, s => Integer(s.BargeInsMissed)),
         new("Gap p50/p99/max ms", StepTable.Latency, s => Triple(s.FrameGaps)),
-        new("Gaps >40 ms", StepTable.Latency, s => Integer(s.GapsOver40Ms), s => s.GapsOver40Ms > 0),
+        new("Gaps >40 ms (bench's)", StepTable.Latency, GapsCell, s => s.ProductGapsOver40Ms > 0),
+        new("Pacer late p99/p99.9/max ms", StepTable.Latency, PacerLateness, s => s.Pacer is { LatenessP999: > 10 }),
         new("Underruns", StepTable.Latency, s => Integer(s.PacerUnderruns)),
         new("Starved", StepTable.Latency, s => Integer(s.StarvedFrames)),
         new("Done/failed/refused", StepTable.Resources, Outcome, s => s.Failed > 0 || s.RefusedAdmissions > 0),
@@ -89,7 +91,63 @@ public static class LoadReportWriter
             }
         }
 
+        foreach (var step in report.Steps)
+        {
+            if (step.Pacer is { } pacer)
+            {
+                console.WriteLine(DescribePacer(step.Calls, pacer));
+            }
+
+            if (DescribeBench(step) is { } bench)
+            {
+                console.WriteLine(bench);
+            }
+        }
+
+        foreach (var floor in report.Floor ?? [])
+        {
+            console.WriteLine(DescribeFloor(floor));
+        }
+
         console.WriteLine(DescribeKnee(report.Knee));
+    }
+
+    /// <summary>Late pacer ticks by cause, most frequent first (e.g. "3 GC suspension, 1 waiting for a CPU"), or "none".</summary>
+    public static string DescribeCauses(IReadOnlyDictionary<string, int> causes) =>
+        causes.Count == 0 ? "none" : string.Join(", ", causes.OrderByDescending(c => c.Value).Select(c => $"{Integer(c.Value)} {c.Key}"));
+
+    /// <summary>One line: the floor's and the product's CPU per call, and the product's multiples.</summary>
+    public static string DescribeFloor(FloorComparison floor)
+    {
+        ArgumentNullException.ThrowIfNull(floor);
+        return
+            $"Floor at N = {Integer(floor.Calls)} (listen-only callers): minimal server {Number(floor.FloorCpuPercentPerCall, "0.000")} %/call, " +
+            $"product {Number(floor.ProductListenCpuPercentPerCall, "0.000")} %/call = {Number(floor.ListenMultiple, "0.0")}× the floor" +
+            (double.IsFinite(floor.FlowMultiple) ? $"; product on the whole SAV flow {Number(floor.ProductFlowCpuPercentPerCall, "0.000")} %/call = {Number(floor.FlowMultiple, "0.0")}× the floor" : "") +
+            $"; gaps > 40 ms: floor {Integer(floor.FloorGapsOver40Ms)}, product {Integer(floor.ProductGapsOver40Ms)}; gap max floor {Number(floor.FloorGaps.Max, "0")} ms, product {Number(floor.ProductGaps.Max, "0")} ms" +
+            (floor.Failed > 0 ? $"; {Integer(floor.Failed)} listen-only call(s) cut short" : "") +
+            (floor.ProductPacer is { } pacer ? $"; product pacer lateness p99.9 {Number(pacer.LatenessP999, "0.0")} / max {Number(pacer.LatenessMax, "0.0")} ms, {Integer(pacer.LateTicks)} late > 10 ms ({DescribeCauses(pacer.LateCauses)})" : "") + ".";
+    }
+
+    /// <summary>The bench's own stalls in a step (its callers' clock and GC), or null when not measured.</summary>
+    public static string? DescribeBench(LoadStepResult step) =>
+        step.Bench is { } bench
+            ? $"Bench at N = {Integer(step.Calls)}: callers' clock late p99 {Number(bench.ClockLateness.P99, "0.0")} / max {Number(bench.ClockLateness.Max, "0.0")} ms, " +
+              $"{Integer(bench.ClockLateOver20Ms)} ticks > 20 ms late; its GC paused {Number(bench.GcPauseMs, "0")} ms ({Integer(bench.Gen2Collections)} gen-2), which explains {Integer(bench.GapsOver40Ms)} of the gaps over 40 ms."
+            : null;
+
+    private static string DescribePacer(int calls, PacerStats pacer)
+    {
+        var worst = pacer.Worst.Count == 0
+            ? ""
+            : "; worst: " + string.Join(", ", pacer.Worst.Take(3).Select(w =>
+                $"{Number(w.LatenessMs, "0")} ms ({w.Cause}: GC {Number(w.GcMs, "0")}, other {Number(w.OtherSuspensionMs, "0")}, CPU wait {Number(w.RunQueueMs, "0")}, overrun {Number(w.OverrunMs, "0")})"));
+        return
+            $"Pacer at N = {Integer(calls)}: {Integer(pacer.Ticks)} ticks, lateness p50 {Number(pacer.LatenessP50, "0.0")} / p99 {Number(pacer.LatenessP99, "0.0")} / p99.9 {Number(pacer.LatenessP999, "0.0")} / max {Number(pacer.LatenessMax, "0.0")} ms; " +
+            $"{Integer(pacer.LateTicks)} late > {Number(PacerTraceAnalysis.LateThresholdMilliseconds, "0")} ms ({DescribeCauses(pacer.LateCauses)}); " +
+            $"GC suspensions {Integer(pacer.GcSuspensions)}, {Number(pacer.GcSuspensionMs, "0")} ms, max {Number(pacer.GcSuspensionMaxMs, "0.0")} ms (longest: {pacer.LongestSuspension}; longest wait for threads to stop {Number(pacer.SuspendingMaxMs, "0.0")} ms); " +
+            $"other suspensions {Integer(pacer.OtherSuspensions)}, max {Number(pacer.OtherSuspensionMaxMs, "0.0")} ms; " +
+            $"JIT {Number(pacer.JitMs, "0")} ms; pacer waited for a CPU {Number(pacer.RunQueueWaitMs, "0")} ms; thread-pool queue max {Integer(pacer.PoolPendingMax)}{worst}.";
     }
 
     /// <summary>One Markdown table, a row per step, followed by the idle base and the knee (for the README).</summary>
@@ -107,6 +165,24 @@ public static class LoadReportWriter
 
         markdown.AppendLine();
         markdown.AppendLine(DescribeIdle(report));
+        foreach (var step in report.Steps)
+        {
+            if (step.Pacer is { } pacer)
+            {
+                markdown.AppendLine(DescribePacer(step.Calls, pacer));
+            }
+
+            if (DescribeBench(step) is { } bench)
+            {
+                markdown.AppendLine(bench);
+            }
+        }
+
+        foreach (var floor in report.Floor ?? [])
+        {
+            markdown.AppendLine(DescribeFloor(floor));
+        }
+
         markdown.AppendLine(DescribeKnee(report.Knee));
         return markdown.ToString();
     }
@@ -240,7 +316,8 @@ public static class LoadReportWriter
             $"Steps N = {string.Join(", ", settings.Steps)}; arrivals over {settings.Stagger.TotalSeconds:0.#} s; think time {settings.ThinkTime.TotalSeconds:0.#} s; " +
             $"{(settings.BargeInEvery > 0 ? $"one caller in {settings.BargeInEvery} interrupts" : "nobody interrupts")}; " +
             $"STT final {settings.SttFinalLatency.TotalMilliseconds:0} ms, LLM first token {settings.LlmFirstTokenLatency.TotalMilliseconds:0} ms at {settings.LlmTokensPerSecond:0.#} tokens/s, " +
-            $"TTS first byte {settings.TtsFirstByteLatency.TotalMilliseconds:0} ms.");
+            $"TTS first byte {settings.TtsFirstByteLatency.TotalMilliseconds:0} ms.") +
+        (settings.NeighbourLoad > 0 ? $" Noisy neighbour: {Integer(settings.NeighbourLoad)} % of every core busy at normal priority." : "");
 
     private static string DescribeIdle(LoadBenchReport report) =>
         $"Idle base (no call): RSS {Number(report.IdleRssMegabytes, "0.0")} MB, CPU {Number(report.IdleCpuPercent, "0.00")} % of one core.";
@@ -258,6 +335,14 @@ public static class LoadReportWriter
         var reasons = step.FailureReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Key} ×{Integer(r.Value)}");
         return $"Failed at N = {Integer(step.Calls)}: {string.Join(", ", reasons)}";
     }
+
+    private static string GapsCell(LoadStepResult step) =>
+        step.Bench is { GapsOver40Ms: > 0 } bench ? $"{Integer(step.GapsOver40Ms)} ({Integer(bench.GapsOver40Ms)})" : Integer(step.GapsOver40Ms);
+
+    private static string PacerLateness(LoadStepResult step) =>
+        step.Pacer is { } pacer
+            ? $"{Number(pacer.LatenessP99, "0.0")} / {Number(pacer.LatenessP999, "0.0")} / {Number(pacer.LatenessMax, "0")}"
+            : Missing;
 
     private static string Outcome(LoadStepResult step) =>
         $"{Integer(step.Completed)}/{Integer(step.Failed)}/{Integer(step.RefusedAdmissions)}";

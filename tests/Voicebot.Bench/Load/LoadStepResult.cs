@@ -40,6 +40,10 @@ public sealed record Percentiles(long Count, double P50, double P99, double Max)
 /// media stream, grain), from the call records. <see langword="null"/> in reports from before it was measured.</param>
 /// <param name="BotReplying">Part of the bot's share: the grain choosing its answer → the answer's first frame on the wire
 /// (gateway, the wait for the next 20 ms tick), from the call records.</param>
+/// <param name="Pacer">The product's pacer trace over the whole step: tick lateness, late ticks by cause, suspensions,
+/// JIT. <see langword="null"/> without a trace.</param>
+/// <param name="JitMilliseconds">Time the product spent compiling methods over the whole step (all threads).</param>
+/// <param name="Bench">The bench's own stalls over the step (its callers' clock, its GC), to tell them from the product's.</param>
 public sealed record LoadStepResult(
     int Calls,
     double SteadySeconds,
@@ -68,10 +72,16 @@ public sealed record LoadStepResult(
     double BenchCpuPercent,
     double CallSeconds,
     Percentiles? BotHearing = null,
-    Percentiles? BotReplying = null)
+    Percentiles? BotReplying = null,
+    PacerStats? Pacer = null,
+    double? JitMilliseconds = null,
+    BenchSelf? Bench = null)
 {
-    /// <summary>No call failed and no caller heard a gap of more than two frames.</summary>
-    public bool Clean => Failed == 0 && GapsOver40Ms == 0;
+    /// <summary>Gaps over 40 ms of the product's making: all of them but those the bench's own GC pauses explain.</summary>
+    public long ProductGapsOver40Ms => GapsOver40Ms - (Bench?.GapsOver40Ms ?? 0);
+
+    /// <summary>No call failed and no caller heard a gap of more than two frames that the product caused.</summary>
+    public bool Clean => Failed == 0 && ProductGapsOver40Ms == 0;
 }
 
 /// <summary>A whole ramp: the machine, the settings, the idle base, each step, and the knee.</summary>
@@ -81,13 +91,15 @@ public sealed record LoadStepResult(
 /// <param name="IdleCpuPercent">The product's CPU with no call, % of one core.</param>
 /// <param name="Steps">One entry per N, in order.</param>
 /// <param name="Knee">The largest N up to which every step had zero failed calls and zero gaps over 40 ms (0 when none).</param>
+/// <param name="Floor">The product against the minimal AudioSocket server, listen-only, per N compared.</param>
 public sealed record LoadBenchReport(
     LoadMachine Machine,
     LoadBenchSettings Settings,
     double IdleRssMegabytes,
     double IdleCpuPercent,
     IReadOnlyList<LoadStepResult> Steps,
-    int Knee)
+    int Knee,
+    IReadOnlyList<FloorComparison>? Floor = null)
 {
     /// <summary>
     /// The largest N up to which every step ran with zero failed calls and zero gaps over 40 ms (steps in ramp order).
@@ -110,6 +122,12 @@ public sealed record LoadMachine(int ProcessorCount, string OperatingSystem, str
 /// <param name="LlmTokensPerSecond">Language model: streaming rate after the first token.</param>
 /// <param name="TtsFirstByteLatency">Synthesizer: request → first audio byte (then faster than real time).</param>
 /// <param name="ProductEnvironment">Settings given to the product on top of its production configuration.</param>
+/// <param name="NeighbourLoad">Noisy neighbour: percent of every core a normally scheduled process keeps busy during
+/// each step (0: a quiet machine).</param>
+/// <param name="FloorCalls">N for each comparison with the minimal server (none: no comparison).</param>
+/// <param name="PacerTrace">The product writes its pacer trace and the bench analyses it per step.</param>
+/// <param name="FloorListen">Floor comparison: how long listen-only callers stay after the last one arrives.</param>
+/// <param name="KeepWorkDirectory">Leave the product's working directory (trace, logs, records) in place after the run.</param>
 public sealed record LoadBenchSettings(
     IReadOnlyList<int> Steps,
     TimeSpan Stagger,
@@ -119,4 +137,53 @@ public sealed record LoadBenchSettings(
     TimeSpan LlmFirstTokenLatency,
     double LlmTokensPerSecond,
     TimeSpan TtsFirstByteLatency,
-    IReadOnlyDictionary<string, string> ProductEnvironment);
+    IReadOnlyDictionary<string, string> ProductEnvironment,
+    int NeighbourLoad = 0,
+    IReadOnlyList<int>? FloorCalls = null,
+    bool PacerTrace = false,
+    TimeSpan FloorListen = default,
+    bool KeepWorkDirectory = false);
+
+/// <summary>
+/// The bench's own stalls during a step: how late its callers' 20 ms clock ticked (a stall there delays every caller's
+/// frames and receives at once), and its own GC.
+/// </summary>
+/// <param name="ClockLateness">How late the callers' 20 ms clock ticked.</param>
+/// <param name="ClockLateOver20Ms">Its ticks more than a frame late.</param>
+/// <param name="GcPauseMs">Time the bench was paused by its own GC.</param>
+/// <param name="Gen2Collections">The bench's full collections.</param>
+/// <param name="GapsOver40Ms">Of the step's gaps over 40 ms, those the bench's own GC pauses explain (not the product's).</param>
+public sealed record BenchSelf(Percentiles ClockLateness, long ClockLateOver20Ms, double GcPauseMs, int Gen2Collections, long GapsOver40Ms = 0);
+
+/// <summary>
+/// The same N listen-only callers (they send silence and listen) against the minimal AudioSocket server of the bench
+/// and against the product, one after the other: CPU per call of each (% of one core) and the product's multiple.
+/// </summary>
+/// <param name="Calls">N.</param>
+/// <param name="FloorCpuPercentPerCall">The minimal server's CPU per call.</param>
+/// <param name="ProductListenCpuPercentPerCall">The product's CPU per call under the same listen-only callers.</param>
+/// <param name="ProductFlowCpuPercentPerCall">The product's CPU per call in the ramp's step of the same N (whole SAV flow, speech providers), if run.</param>
+/// <param name="FloorGaps">Inter-frame gaps the callers heard from the floor.</param>
+/// <param name="FloorGapsOver40Ms">Of those, over 40 ms.</param>
+/// <param name="ProductGaps">Inter-frame gaps the callers heard from the product.</param>
+/// <param name="ProductGapsOver40Ms">Of those, over 40 ms, but for those the bench's own GC pauses explain.</param>
+/// <param name="Failed">Listen-only calls that did not last their time (either server).</param>
+/// <param name="ProductPacer">The product's pacer trace over its listen-only pass.</param>
+public sealed record FloorComparison(
+    int Calls,
+    double FloorCpuPercentPerCall,
+    double ProductListenCpuPercentPerCall,
+    double ProductFlowCpuPercentPerCall,
+    Percentiles FloorGaps,
+    long FloorGapsOver40Ms,
+    Percentiles ProductGaps,
+    long ProductGapsOver40Ms,
+    int Failed,
+    PacerStats? ProductPacer = null)
+{
+    /// <summary>The product's listen-only CPU per call over the floor's.</summary>
+    public double ListenMultiple => ProductListenCpuPercentPerCall / FloorCpuPercentPerCall;
+
+    /// <summary>The product's CPU per call on the whole flow over the floor's listen-only CPU per call.</summary>
+    public double FlowMultiple => ProductFlowCpuPercentPerCall / FloorCpuPercentPerCall;
+}

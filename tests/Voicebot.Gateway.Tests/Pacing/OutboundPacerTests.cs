@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.IO.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -491,6 +492,44 @@ public sealed class OutboundPacerTests
 
         Assert.Empty(ReadFrames(pipe.Reader));
         Assert.Equal(0, pacer.SessionCount);
+    }
+
+    [Fact]
+    public async Task Clock_OnTheSystemClockWithATraceFile_TracesEveryTickAndRunsRealTimeWhenPermitted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var directory = Directory.CreateTempSubdirectory("voicebot-pacer-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "trace.csv");
+            var options = Options.Create(new AudioSocketOptions { PacerRealtimePriority = 10, PacerTraceFile = path });
+            var pipe = new Pipe(new PipeOptions(pool: new TestMemoryPool(), useSynchronizationContext: false));
+            var session = new CallSession(_callId, 8000, pipe.Writer, input: null, _control, NullLogger.Instance);
+            var pacer = new OutboundPacer(TimeProvider.System, NullLogger<OutboundPacer>.Instance, options: options);
+            pacer.Add(session);
+
+            // Ten frames out on the real clock, then stop it: the trace is written by the time Dispose returns.
+            long bytes = 0;
+            while (bytes < 10 * (3 + 320))
+            {
+                var read = await pipe.Reader.ReadAsync(ct);
+                bytes += read.Buffer.Length;
+                pipe.Reader.AdvanceTo(read.Buffer.End);
+            }
+
+            pacer.Remove(session);
+            pacer.Dispose();
+
+            var rows = File.ReadAllLines(path).Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.True(rows.Count(r => r[3] == "1") >= 10, $"{rows.Count} rows traced");
+            Assert.All(rows, r => Assert.True(long.Parse(r[1], CultureInfo.InvariantCulture) >= long.Parse(r[0], CultureInfo.InvariantCulture) - TimeProvider.System.TimestampFrequency / 1000));
+            var permitted = RealtimeSchedulingTests.RunOnNewThread(() => RealtimeScheduling.TryEnterFifo(10).Applied);
+            Assert.Equal(permitted, pacer.IsRealtime);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private (OutboundPacer Pacer, CallSession Session, Pipe Pipe) Create(int sampleRate = 8000, Pipe? pipe = null, BargeInOptions? bargeIn = null)
