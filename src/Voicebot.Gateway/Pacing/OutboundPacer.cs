@@ -15,7 +15,8 @@ namespace Voicebot.Gateway.Pacing;
 /// on a dedicated thread: a timer callback waits in the thread pool's queue behind grain work, which under load was the
 /// main source of late frames (README, "Performance"). On any other <see cref="TimeProvider"/> (tests) a one-shot
 /// <see cref="ITimer"/> re-armed after each tick drives the same schedule. A tick more than one frame late is counted in <see cref="LateTicks"/>, still
-/// writes one frame per session (never a burst) and re-anchors the schedule. A session whose previous flush is still
+/// writes one frame per session (never a burst) and re-anchors the schedule; late ticks are logged at most every 10 s,
+/// with their count and the worst. A session whose previous flush is still
 /// pending (slow socket) is skipped and counted in <see cref="Underruns"/>; a streamed phrase whose next chunk is late
 /// gets a padded frame, counted in <see cref="StarvedFrames"/>, and never stalls the clock. Thread-safe.
 /// The clock thread asks for real-time FIFO scheduling (<see cref="AudioSocketOptions.PacerRealtimePriority"/>) so the
@@ -87,20 +88,40 @@ internal sealed class OutboundPacer : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _sessions = [.. _sessions, session];
-            if (_timer is null && _thread is null)
-            {
-                _anchor = _time.GetTimestamp();
-                _ticksSinceAnchor = 1;   // the first tick is due one period after the first session arrives
-                if (_time == TimeProvider.System)
-                {
-                    _thread = new Thread(RunClockThread) { IsBackground = true, Name = "audiosocket-pacer", Priority = ThreadPriority.AboveNormal };
-                    _thread.Start();
-                }
-                else
-                {
-                    _timer = _time.CreateTimer(static state => ((OutboundPacer)state!).OnTimer(), this, _period, Timeout.InfiniteTimeSpan);
-                }
-            }
+            StartClockLocked();
+        }
+    }
+
+    /// <summary>
+    /// Starts the clock before any call (the host does, at start-up): the thread's creation, its real-time scheduling
+    /// and its first compiled ticks then cost no caller a frame. Idempotent; <see cref="Add"/> starts it otherwise.
+    /// </summary>
+    public void StartClock()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            StartClockLocked();
+        }
+    }
+
+    private void StartClockLocked()
+    {
+        if (_timer is not null || _thread is not null)
+        {
+            return;
+        }
+
+        _anchor = _time.GetTimestamp();
+        _ticksSinceAnchor = 1;   // the first tick is due one period after the clock starts
+        if (_time == TimeProvider.System)
+        {
+            _thread = new Thread(RunClockThread) { IsBackground = true, Name = "audiosocket-pacer" };
+            _thread.Start();
+        }
+        else
+        {
+            _timer = _time.CreateTimer(static state => ((OutboundPacer)state!).OnTimer(), this, _period, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -112,6 +112,38 @@ public sealed class LoadReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void WriteTable_PacerTraceBenchStallsAndFloor_EachGetsItsLineAndBenchGapsAreNotTheProducts()
+    {
+        var (console, output) = TestConsoles.Create();
+        var report = SampleReports.ThreeSteps();
+        var pacer = new PacerStats(
+            Ticks: 2250, LatenessP50: 0.1, LatenessP99: 0.4, LatenessP999: 2.5, LatenessMax: 31.0, LateTicks: 1,
+            LateCauses: new Dictionary<string, int> { [PacerTraceAnalysis.GcCause] = 1 },
+            Worst: [new LateTick(31, 25, 0, 0, 0, PacerTraceAnalysis.GcCause)],
+            GcSuspensions: 40, GcSuspensionMs: 120, GcSuspensionMaxMs: 25, OtherSuspensions: 0, OtherSuspensionMs: 0,
+            OtherSuspensionMaxMs: 0, JitMs: 2500, RunQueueWaitMs: 3, PoolPendingMax: 12, SuspendingMaxMs: 0.2,
+            LongestSuspension: "gc gen 1 alloc-small blocking");
+        var clean = report.Steps[1];
+        var withBenchGaps = clean with
+        {
+            GapsOver40Ms = 20,
+            Pacer = pacer,
+            Bench = new BenchSelf(new Percentiles(3000, 0.5, 3, 70), 3, 90, 1, GapsOver40Ms: 20),
+        };
+        var floor = new FloorComparison(20, 0.2, 0.4, 0.5, new Percentiles(100, 20, 21, 30), 0, new Percentiles(100, 20, 22, 35), 0, 0, pacer);
+        report = report with { Steps = [report.Steps[0], withBenchGaps, report.Steps[2]], Floor = [floor] };
+
+        LoadReportWriter.WriteTable(console, report);
+
+        var text = output.ToString();
+        Assert.True(withBenchGaps.Clean, "20 gaps over 40 ms, all of them the bench's own stall");
+        Assert.Contains("Pacer at N = 20: 2250 ticks, lateness p50 0.1 / p99 0.4 / p99.9 2.5 / max 31.0 ms (last frame of the tick p99.9 – / max – ms); 1 late > 10 ms (1 GC suspension)", text, StringComparison.Ordinal);
+        Assert.Contains("which explains 20 of the gaps over 40 ms", text, StringComparison.Ordinal);
+        Assert.Contains("product 0.400 %/call = 2.0× the floor", text, StringComparison.Ordinal);
+        Assert.Contains("product on the whole SAV flow 0.500 %/call = 2.5× the floor", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WriteTable_NoCleanStep_SaysThereIsNoKnee()
     {
         var (console, output) = TestConsoles.Create();

@@ -32,6 +32,7 @@ public sealed class PacerTraceAnalysisTests
         Assert.Equal(1, stats.LateCauses[PacerTraceAnalysis.OverrunCause]);
         Assert.Equal(1, stats.LateCauses[PacerTraceAnalysis.UnexplainedCause]);
         Assert.Equal(30, stats.LatenessMax, precision: 3);
+        Assert.Equal(31, stats.LastFrameLatenessMax, precision: 3);   // the tick due at 40 ms ended at 71 ms
         Assert.Equal(30, stats.Worst[0].LatenessMs, precision: 3);
         Assert.Equal(1, stats.GcSuspensions);
         Assert.Equal(25, stats.GcSuspensionMaxMs, precision: 3);

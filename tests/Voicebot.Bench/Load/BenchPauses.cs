@@ -62,6 +62,15 @@ internal sealed class BenchPauses : EventListener
         }
     }
 
+    /// <summary>Adds a pause seen otherwise (Stopwatch ticks); the runtime's events call the same list.</summary>
+    internal void Record(long begin, long end)
+    {
+        lock (_gate)
+        {
+            _pauses.Add((begin, end));
+        }
+    }
+
     private long ToStopwatch(DateTime utc) =>
         _anchorTicks + (long)((utc.ToUniversalTime() - _anchorUtc).TotalSeconds * Stopwatch.Frequency);
 }

@@ -49,7 +49,7 @@ public static class LoadReportWriter
         new("Missed", StepTable.Latency, s => Integer(s.BargeInsMissed)),
         new("Gap p50/p99/max ms", StepTable.Latency, s => Triple(s.FrameGaps)),
         new("Gaps >40 ms (bench's)", StepTable.Latency, GapsCell, s => s.ProductGapsOver40Ms > 0),
-        new("Pacer late p99/p99.9/max ms", StepTable.Latency, PacerLateness, s => s.Pacer is { LatenessP999: > 10 }),
+        new("Pacer late p99/p99.9/max ms", StepTable.Latency, PacerLateness, s => s.Pacer is { LatenessP999: > 10 }),   // max: the tick's last frame
         new("Underruns", StepTable.Latency, s => Integer(s.PacerUnderruns)),
         new("Starved", StepTable.Latency, s => Integer(s.StarvedFrames)),
         new("Done/failed/refused", StepTable.Resources, Outcome, s => s.Failed > 0 || s.RefusedAdmissions > 0),
@@ -143,7 +143,8 @@ public static class LoadReportWriter
             : "; worst: " + string.Join(", ", pacer.Worst.Take(3).Select(w =>
                 $"{Number(w.LatenessMs, "0")} ms ({w.Cause}: GC {Number(w.GcMs, "0")}, other {Number(w.OtherSuspensionMs, "0")}, CPU wait {Number(w.RunQueueMs, "0")}, overrun {Number(w.OverrunMs, "0")})"));
         return
-            $"Pacer at N = {Integer(calls)}: {Integer(pacer.Ticks)} ticks, lateness p50 {Number(pacer.LatenessP50, "0.0")} / p99 {Number(pacer.LatenessP99, "0.0")} / p99.9 {Number(pacer.LatenessP999, "0.0")} / max {Number(pacer.LatenessMax, "0.0")} ms; " +
+            $"Pacer at N = {Integer(calls)}: {Integer(pacer.Ticks)} ticks, lateness p50 {Number(pacer.LatenessP50, "0.0")} / p99 {Number(pacer.LatenessP99, "0.0")} / p99.9 {Number(pacer.LatenessP999, "0.0")} / max {Number(pacer.LatenessMax, "0.0")} ms " +
+            $"(last frame of the tick p99.9 {Number(pacer.LastFrameLatenessP999, "0.0")} / max {Number(pacer.LastFrameLatenessMax, "0.0")} ms); " +
             $"{Integer(pacer.LateTicks)} late > {Number(PacerTraceAnalysis.LateThresholdMilliseconds, "0")} ms ({DescribeCauses(pacer.LateCauses)}); " +
             $"GC suspensions {Integer(pacer.GcSuspensions)}, {Number(pacer.GcSuspensionMs, "0")} ms, max {Number(pacer.GcSuspensionMaxMs, "0.0")} ms (longest: {pacer.LongestSuspension}; longest wait for threads to stop {Number(pacer.SuspendingMaxMs, "0.0")} ms); " +
             $"other suspensions {Integer(pacer.OtherSuspensions)}, max {Number(pacer.OtherSuspensionMaxMs, "0.0")} ms; " +
@@ -341,7 +342,7 @@ public static class LoadReportWriter
 
     private static string PacerLateness(LoadStepResult step) =>
         step.Pacer is { } pacer
-            ? $"{Number(pacer.LatenessP99, "0.0")} / {Number(pacer.LatenessP999, "0.0")} / {Number(pacer.LatenessMax, "0")}"
+            ? $"{Number(pacer.LatenessP99, "0.0")} / {Number(pacer.LatenessP999, "0.0")} / {Number(pacer.LastFrameLatenessMax, "0")}"
             : Missing;
 
     private static string Outcome(LoadStepResult step) =>

@@ -40,6 +40,7 @@ internal static class PacerTraceAnalysis
     internal static PacerStats Summarize(IReadOnlyList<TraceTick> ticks, IReadOnlyList<Suspension> suspensions)
     {
         var lateness = new List<double>(ticks.Count);
+        var lastFrameLateness = new List<double>(ticks.Count);
         var causes = new Dictionary<string, int>(StringComparer.Ordinal);
         var worst = new List<LateTick>();
         double runQueueWaitMs = 0;
@@ -50,6 +51,7 @@ internal static class PacerTraceAnalysis
             if (tick.Sessions > 0)
             {
                 lateness.Add(Math.Max(0, late));
+                lastFrameLateness.Add(Math.Max(0, Milliseconds(tick.Ended - tick.Due)));
             }
 
             var previous = i > 0 && ticks[i - 1].Ended <= tick.Started ? ticks[i - 1] : null;
@@ -75,6 +77,7 @@ internal static class PacerTraceAnalysis
         }
 
         lateness.Sort();
+        lastFrameLateness.Sort();
         var gcSuspensions = suspensions.Where(s => s.Reason == "gc").Select(s => s.Milliseconds).ToList();
         var otherSuspensions = suspensions.Where(s => s.Reason != "gc").Select(s => s.Milliseconds).ToList();
         var jit = ticks.Count < 2 ? 0 : TimeSpan.FromTicks(ticks[^1].JitTicks - ticks[0].JitTicks).TotalMilliseconds;
@@ -97,7 +100,9 @@ internal static class PacerTraceAnalysis
             runQueueWaitMs,
             ticks.Count == 0 ? 0 : ticks.Max(t => t.PoolPending),
             suspensions.Select(s => s.SuspendingMilliseconds).DefaultIfEmpty(0).Max(),
-            suspensions.MaxBy(s => s.Milliseconds) is { } longest ? $"{longest.Reason} gen {longest.Generation} {longest.GcKind}".Trim() : "");
+            suspensions.MaxBy(s => s.Milliseconds) is { } longest ? $"{longest.Reason} gen {longest.Generation} {longest.GcKind}".Trim() : "",
+            Percentile(lastFrameLateness, 0.999),
+            lastFrameLateness.Count == 0 ? double.NaN : lastFrameLateness[^1]);
     }
 
     private static List<TraceTick> ReadTicks(string path, long from, long to)
@@ -188,8 +193,10 @@ internal sealed record Suspension(long Begin, long Suspended, long End, string R
 public sealed record LateTick(double LatenessMs, double GcMs, double OtherSuspensionMs, double RunQueueMs, double OverrunMs, string Cause);
 
 /// <summary>
-/// The pacer's view of a step, from its trace: lateness of every tick with calls on it, late ticks by cause, the
-/// runtime's suspensions (GC and other), JIT time, the pacer's run-queue wait, the thread pool's deepest queue.
+/// The pacer's view of a step, from its trace: lateness of every tick with calls on it (its start, so the first frame it
+/// writes, and its end, so the last: a suspension in the middle of a tick delays the calls written after it), late
+/// ticks by cause, the runtime's suspensions (GC and other), JIT time, the pacer's run-queue wait, the thread pool's
+/// deepest queue.
 /// </summary>
 public sealed record PacerStats(
     long Ticks,
@@ -210,4 +217,6 @@ public sealed record PacerStats(
     double RunQueueWaitMs,
     long PoolPendingMax,
     double SuspendingMaxMs = 0,
-    string LongestSuspension = "");
+    string LongestSuspension = "",
+    double LastFrameLatenessP999 = double.NaN,
+    double LastFrameLatenessMax = double.NaN);

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.IO.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -480,6 +481,30 @@ public sealed class OutboundPacerTests
         Assert.Equal(1, afterStall);
         Assert.Equal(1, pacer.LateTicks);
         Assert.Equal(1, afterNextPeriod);
+    }
+
+    [Fact]
+    public void Clock_LateTicks_LoggedOnceWithTheWorstThenAgainOnlyAfterTheInterval()
+    {
+        using var logs = new RecordingLoggerProvider();
+        using var loggers = new LoggerFactory([logs]);
+        var pipe = new Pipe(new PipeOptions(pool: new TestMemoryPool(), useSynchronizationContext: false));
+        using var session = new CallSession(_callId, 8000, pipe.Writer, input: null, _control, NullLogger.Instance);
+        using var pacer = new OutboundPacer(_time, loggers.CreateLogger<OutboundPacer>());
+        pacer.Add(session);
+
+        _time.Advance(AudioSocketKinds.FrameDuration);
+        _time.Advance(TimeSpan.FromMilliseconds(80));    // late: logged
+        _time.Advance(AudioSocketKinds.FrameDuration);
+        _time.Advance(TimeSpan.FromMilliseconds(150));   // late again within 10 s: counted, not logged
+        _time.Advance(TimeSpan.FromSeconds(11));         // late, and the interval is over: logged with both
+
+        var late = logs.Entries.Where(e => e.Id.Name == "PacerLate").ToList();
+        Assert.Equal(2, late.Count);
+        Assert.Equal(1L, late[0].State.Single(kv => kv.Key == "LateTicks").Value);
+        Assert.Equal(2L, late[1].State.Single(kv => kv.Key == "LateTicks").Value);
+        Assert.True((double)late[1].State.Single(kv => kv.Key == "WorstMs").Value! > 10_000, late[1].Message);
+        Assert.Equal(3, pacer.LateTicks);
     }
 
     [Fact]
