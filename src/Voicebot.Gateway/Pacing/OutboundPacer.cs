@@ -15,8 +15,8 @@ namespace Voicebot.Gateway.Pacing;
 /// on a dedicated thread: a timer callback waits in the thread pool's queue behind grain work, which under load was the
 /// main source of late frames (README, "Performance"). On any other <see cref="TimeProvider"/> (tests) a one-shot
 /// <see cref="ITimer"/> re-armed after each tick drives the same schedule. A tick more than one frame late is counted in <see cref="LateTicks"/>, still
-/// writes one frame per session (never a burst) and re-anchors the schedule; late ticks are logged at most every 10 s,
-/// with their count and the worst. A session whose previous flush is still
+/// writes one frame per session (never a burst) and re-anchors the schedule; late ticks are reported every 10 s by a
+/// timer (their count and the worst), never logged from the pacer's thread. A session whose previous flush is still
 /// pending (slow socket) is skipped and counted in <see cref="Underruns"/>; a streamed phrase whose next chunk is late
 /// gets a padded frame, counted in <see cref="StarvedFrames"/>, and never stalls the clock. Thread-safe.
 /// The clock thread asks for real-time FIFO scheduling (<see cref="AudioSocketOptions.PacerRealtimePriority"/>) so the
@@ -27,8 +27,9 @@ internal sealed class OutboundPacer : IDisposable
     // A wake-up this close to the due time counts as on time (system timers have millisecond resolution).
     private static readonly TimeSpan EarlyTolerance = TimeSpan.FromMilliseconds(1);
 
-    // Late ticks are logged at most this often (with how many there were): a stalled machine must not flood the log.
-    private static readonly TimeSpan LateLogInterval = TimeSpan.FromSeconds(10);
+    // Late ticks are reported at most this often (with how many there were), from a timer: the pacer thread itself never
+    // logs — a log write can block (a full stdout pipe, a contended sink), and measured, that stopped every call for 1 s.
+    private static readonly TimeSpan LateReportInterval = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -39,9 +40,9 @@ internal sealed class OutboundPacer : IDisposable
     private readonly string? _traceFile;
     private PacerTrace? _trace;
     private bool _isRealtime;
-    private long _lateLoggedAt;
-    private long _lateSinceLog;
-    private TimeSpan _worstSinceLog;
+    private ITimer? _lateReport;
+    private long _lateSinceReport;
+    private long _worstLateSinceReport;   // TimeSpan ticks
     private CallSession[] _sessions = [];
     private ITimer? _timer;
     private Thread? _thread;
@@ -92,19 +93,6 @@ internal sealed class OutboundPacer : IDisposable
         }
     }
 
-    /// <summary>
-    /// Starts the clock before any call (the host does, at start-up): the thread's creation, its real-time scheduling
-    /// and its first compiled ticks then cost no caller a frame. Idempotent; <see cref="Add"/> starts it otherwise.
-    /// </summary>
-    public void StartClock()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            StartClockLocked();
-        }
-    }
-
     private void StartClockLocked()
     {
         if (_timer is not null || _thread is not null)
@@ -114,6 +102,7 @@ internal sealed class OutboundPacer : IDisposable
 
         _anchor = _time.GetTimestamp();
         _ticksSinceAnchor = 1;   // the first tick is due one period after the clock starts
+        _lateReport = _time.CreateTimer(static state => ((OutboundPacer)state!).ReportLate(), this, LateReportInterval, LateReportInterval);
         if (_time == TimeProvider.System)
         {
             _thread = new Thread(RunClockThread) { IsBackground = true, Name = "audiosocket-pacer" };
@@ -180,6 +169,8 @@ internal sealed class OutboundPacer : IDisposable
             _disposed = true;
             _timer?.Dispose();
             _timer = null;
+            _lateReport?.Dispose();
+            _lateReport = null;
         }
 
         if (_thread is { } thread && thread != Thread.CurrentThread)
@@ -231,23 +222,34 @@ internal sealed class OutboundPacer : IDisposable
         }
     }
 
-    /// <summary>Counts a late tick and, at most every <see cref="LateLogInterval"/>, logs how many and the worst.</summary>
+    /// <summary>Counts a late tick for the next report (pacer thread: no lock, no allocation, no I/O).</summary>
     private void LogLate(TimeSpan lateness)
     {
-        _lateSinceLog++;
-        if (lateness > _worstSinceLog)
+        Interlocked.Increment(ref _lateSinceReport);
+        var worst = Interlocked.Read(ref _worstLateSinceReport);
+        while (lateness.Ticks > worst)
         {
-            _worstSinceLog = lateness;
+            var seen = Interlocked.CompareExchange(ref _worstLateSinceReport, lateness.Ticks, worst);
+            if (seen == worst)
+            {
+                break;
+            }
+
+            worst = seen;
+        }
+    }
+
+    /// <summary>Every <see cref="LateReportInterval"/>, on the timer's thread: one warning if any tick came late since the last.</summary>
+    private void ReportLate()
+    {
+        var late = Interlocked.Exchange(ref _lateSinceReport, 0);
+        if (late == 0)
+        {
+            return;
         }
 
-        var now = _time.GetTimestamp();
-        if (_lateLoggedAt == 0 || _time.GetElapsedTime(_lateLoggedAt, now) >= LateLogInterval)
-        {
-            GatewayLog.PacerLate(_logger, _lateSinceLog, _worstSinceLog.TotalMilliseconds, Volatile.Read(ref _sessions).Length);
-            _lateLoggedAt = now;
-            _lateSinceLog = 0;
-            _worstSinceLog = TimeSpan.Zero;
-        }
+        var worst = TimeSpan.FromTicks(Interlocked.Exchange(ref _worstLateSinceReport, 0));
+        GatewayLog.PacerLate(_logger, late, worst.TotalMilliseconds, Volatile.Read(ref _sessions).Length);
     }
 
     /// <summary>Runs the tick if it is due; returns how long until the next one.</summary>

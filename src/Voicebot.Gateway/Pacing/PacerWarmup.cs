@@ -14,10 +14,9 @@ namespace Voicebot.Gateway.Pacing;
 /// Runs the outbound path once, at every call rate, before the gateway takes its first call: a played phrase, a streamed
 /// one, a flush, the caller's frames through the barge-in detector, the hang-up — over an in-memory pipe, with no call,
 /// no grain and no log line. Code is compiled once per process, so the first caller's ticks run compiled code instead of
-/// compiling it on the pacer's thread while the welcome phrase plays. Then it starts the pacer's clock, so the thread's
-/// start (and its real-time scheduling) is done before the first call too.
+/// compiling it on the pacer's thread while the welcome phrase plays.
 /// </summary>
-internal sealed class PacerWarmup(OutboundPacer pacer, IOptions<AudioSocketOptions> options, IOptions<BargeInOptions> bargeIn, ILogger<PacerWarmup> logger) : IHostedService
+internal sealed class PacerWarmup(IOptions<AudioSocketOptions> options, IOptions<BargeInOptions> bargeIn, ILogger<PacerWarmup> logger) : IHostedService
 {
     private static readonly int[] SampleRates = [8000, 16000];
 
@@ -33,7 +32,6 @@ internal sealed class PacerWarmup(OutboundPacer pacer, IOptions<AudioSocketOptio
             Run(sampleRate, bargeIn.Value, logger);
         }
 
-        pacer.StartClock();
         return Task.CompletedTask;
     }
 

@@ -4,9 +4,13 @@ using Microsoft.Extensions.Options;
 namespace Voicebot.Host.Tuning;
 
 /// <summary>
-/// Applies <see cref="RuntimeTuningOptions"/>. Registered last among the hosted services, so it starts after the silo
-/// and the phrase warm-up and before Kestrel accepts the first call: the collection it may run costs no caller anything.
+/// Applies <see cref="RuntimeTuningOptions"/> when the host starts. The GC's latency mode is the process's, not the
+/// host's: every host in a process (tests run several) sets the same value.
 /// </summary>
+/// <remarks>
+/// A forced compacting collection before readiness was tried here and removed: it showed no gain on the first calls,
+/// and a host started beside running calls (several hosts in one test process) stopped them all for a second.
+/// </remarks>
 internal sealed partial class RuntimeTuning(IOptions<RuntimeTuningOptions> options, ILogger<RuntimeTuning> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -18,18 +22,12 @@ internal sealed partial class RuntimeTuning(IOptions<RuntimeTuningOptions> optio
             GCSettings.LatencyMode = tuning.GcLatencyMode;
         }
 
-        if (tuning.CompactBeforeReady)
-        {
-            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
-
-        Applied(logger, GCSettings.LatencyMode, GCSettings.IsServerGC ? "server" : "workstation", tuning.CompactBeforeReady);
+        Applied(logger, GCSettings.LatencyMode, GCSettings.IsServerGC ? "server" : "workstation");
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(1, LogLevel.Information, "Runtime: GC latency mode {LatencyMode} ({GcKind} GC); start-up heap compacted: {Compacted}.", EventName = "RuntimeTuningApplied")]
-    private static partial void Applied(ILogger logger, GCLatencyMode latencyMode, string gcKind, bool compacted);
+    [LoggerMessage(1, LogLevel.Information, "Runtime: GC latency mode {LatencyMode} ({GcKind} GC).", EventName = "RuntimeTuningApplied")]
+    private static partial void Applied(ILogger logger, GCLatencyMode latencyMode, string gcKind);
 }

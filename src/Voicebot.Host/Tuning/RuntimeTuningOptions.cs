@@ -18,13 +18,6 @@ public sealed class RuntimeTuningOptions : IValidatableObject
     /// </summary>
     public GCLatencyMode GcLatencyMode { get; set; } = GCLatencyMode.SustainedLowLatency;
 
-    /// <summary>
-    /// One full, compacting collection at the end of start-up, before the process reports ready: start-up's garbage
-    /// goes then, and what stays (phrases, grains' code) is promoted out of the young generations, instead of the
-    /// first calls paying for both. Default true.
-    /// </summary>
-    public bool CompactBeforeReady { get; set; } = true;
-
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -484,7 +484,7 @@ public sealed class OutboundPacerTests
     }
 
     [Fact]
-    public void Clock_LateTicks_LoggedOnceWithTheWorstThenAgainOnlyAfterTheInterval()
+    public void Clock_LateTicks_ReportedByTheTimerWithTheirCountAndTheWorstNeverOnTheTick()
     {
         using var logs = new RecordingLoggerProvider();
         using var loggers = new LoggerFactory([logs]);
@@ -494,17 +494,20 @@ public sealed class OutboundPacerTests
         pacer.Add(session);
 
         _time.Advance(AudioSocketKinds.FrameDuration);
-        _time.Advance(TimeSpan.FromMilliseconds(80));    // late: logged
+        _time.Advance(TimeSpan.FromMilliseconds(80));    // due at 40 ms, runs at 100: 60 ms late
         _time.Advance(AudioSocketKinds.FrameDuration);
-        _time.Advance(TimeSpan.FromMilliseconds(150));   // late again within 10 s: counted, not logged
-        _time.Advance(TimeSpan.FromSeconds(11));         // late, and the interval is over: logged with both
+        _time.Advance(TimeSpan.FromMilliseconds(150));   // due at 140 ms, runs at 270: 130 ms late
+        var onTheTicks = logs.Entries.Count(e => e.Id.Name == "PacerLate");
+        AdvanceFrameByFrame(TimeSpan.FromSeconds(10));   // on time from here: the report timer fires once
+        var afterOneInterval = logs.Entries.Where(e => e.Id.Name == "PacerLate").ToList();
+        AdvanceFrameByFrame(TimeSpan.FromSeconds(10));   // nothing late: nothing to report
 
-        var late = logs.Entries.Where(e => e.Id.Name == "PacerLate").ToList();
-        Assert.Equal(2, late.Count);
-        Assert.Equal(1L, late[0].State.Single(kv => kv.Key == "LateTicks").Value);
-        Assert.Equal(2L, late[1].State.Single(kv => kv.Key == "LateTicks").Value);
-        Assert.True((double)late[1].State.Single(kv => kv.Key == "WorstMs").Value! > 10_000, late[1].Message);
-        Assert.Equal(3, pacer.LateTicks);
+        Assert.Equal(0, onTheTicks);
+        var report = Assert.Single(afterOneInterval);
+        Assert.Equal(2L, report.State.Single(kv => kv.Key == "LateTicks").Value);
+        Assert.Equal(130, (double)report.State.Single(kv => kv.Key == "WorstMs").Value!, precision: 3);
+        Assert.Single(logs.Entries, e => e.Id.Name == "PacerLate");
+        Assert.Equal(2, pacer.LateTicks);
     }
 
     [Fact]
@@ -554,6 +557,14 @@ public sealed class OutboundPacerTests
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private void AdvanceFrameByFrame(TimeSpan total)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += AudioSocketKinds.FrameDuration)
+        {
+            _time.Advance(AudioSocketKinds.FrameDuration);
         }
     }
 
