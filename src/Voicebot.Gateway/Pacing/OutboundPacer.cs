@@ -196,14 +196,23 @@ internal sealed class OutboundPacer : IDisposable
         {
             var realtime = RealtimeScheduling.TryEnterFifo(_realtimePriority);
             Volatile.Write(ref _isRealtime, realtime.Applied);
-            if (realtime.Applied)
-            {
-                GatewayLog.PacerRealtime(_logger, realtime.Detail);
-            }
-            else
-            {
-                GatewayLog.PacerNotRealtime(_logger, realtime.Detail);
-            }
+
+            // Logged from the thread pool: this thread never writes a log line (a blocked write would hold every call).
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state =>
+                {
+                    var (logger, result) = state;
+                    if (result.Applied)
+                    {
+                        GatewayLog.PacerRealtime(logger, result.Detail);
+                    }
+                    else
+                    {
+                        GatewayLog.PacerNotRealtime(logger, result.Detail);
+                    }
+                },
+                ((ILogger)_logger, realtime),
+                preferLocal: false);
         }
 
         if (_traceFile is not null)
@@ -223,7 +232,7 @@ internal sealed class OutboundPacer : IDisposable
     }
 
     /// <summary>Counts a late tick for the next report (pacer thread: no lock, no allocation, no I/O).</summary>
-    private void LogLate(TimeSpan lateness)
+    private void CountLate(TimeSpan lateness)
     {
         Interlocked.Increment(ref _lateSinceReport);
         var worst = Interlocked.Read(ref _worstLateSinceReport);
@@ -269,7 +278,7 @@ internal sealed class OutboundPacer : IDisposable
             {
                 // Late by a frame or more (GC pause, starved machine): one frame per session, never a catch-up burst.
                 Interlocked.Increment(ref _lateTicks);
-                LogLate(now - due);
+                CountLate(now - due);
                 _anchor = _time.GetTimestamp();
                 _ticksSinceAnchor = 0;
             }

@@ -15,7 +15,8 @@ namespace Voicebot.Gateway.Pacing;
 /// </summary>
 /// <remarks>
 /// The pacer thread only fills a preallocated ring (no allocation, one <c>pread</c> of schedstat); a background thread
-/// appends the new rows to the file once a second. Rows the writer could not keep up with are counted, never blocked on.
+/// appends the new rows to the file once a second. Rows the writer could not keep up with are skipped (a jump in the
+/// due times), never blocked on.
 /// Runtime suspensions (begin, end, reason) go to a second file through <see cref="RuntimeSuspensionListener"/>.
 /// </remarks>
 internal sealed class PacerTrace : IDisposable
@@ -35,7 +36,6 @@ internal sealed class PacerTrace : IDisposable
     private SafeFileHandle? _schedstatHandle;
     private long _written;   // next sequence number the pacer writes
     private long _drained;   // next sequence number the writer reads
-    private long _lost;
     private bool _disposed;
 
     public PacerTrace(string path)
@@ -51,9 +51,6 @@ internal sealed class PacerTrace : IDisposable
 
     /// <summary>Completes once the first runtime suspension has been written (tests wait on it).</summary>
     public Task FirstSuspensionWritten => _suspensions.FirstRowWritten;
-
-    /// <summary>Ticks dropped because the writer fell a whole ring behind.</summary>
-    public long Lost => Interlocked.Read(ref _lost);
 
     /// <summary>Binds the scheduler counters to the calling thread (the pacer's). Call once, from that thread.</summary>
     public void AttachToCurrentThread()
@@ -161,8 +158,7 @@ internal sealed class PacerTrace : IDisposable
         var written = Volatile.Read(ref _written);
         if (written - _drained > Capacity)
         {
-            Interlocked.Add(ref _lost, written - _drained - Capacity);
-            _drained = written - Capacity;
+            _drained = written - Capacity;   // a whole ring behind: the oldest rows were overwritten
         }
 
         if (written == _drained)

@@ -91,25 +91,34 @@ public static class LoadReportWriter
             }
         }
 
+        foreach (var line in DiagnosticLines(report))
+        {
+            console.WriteLine(line);
+        }
+
+        console.WriteLine(DescribeKnee(report.Knee));
+    }
+
+    /// <summary>The lines under the tables: each step's pacer trace and bench stalls, then each floor comparison.</summary>
+    private static IEnumerable<string> DiagnosticLines(LoadBenchReport report)
+    {
         foreach (var step in report.Steps)
         {
             if (step.Pacer is { } pacer)
             {
-                console.WriteLine(DescribePacer(step.Calls, pacer));
+                yield return DescribePacer(step.Calls, pacer);
             }
 
             if (DescribeBench(step) is { } bench)
             {
-                console.WriteLine(bench);
+                yield return bench;
             }
         }
 
         foreach (var floor in report.Floor ?? [])
         {
-            console.WriteLine(DescribeFloor(floor));
+            yield return DescribeFloor(floor);
         }
-
-        console.WriteLine(DescribeKnee(report.Knee));
     }
 
     /// <summary>Late pacer ticks by cause, most frequent first (e.g. "3 GC suspension, 1 waiting for a CPU"), or "none".</summary>
@@ -166,22 +175,9 @@ public static class LoadReportWriter
 
         markdown.AppendLine();
         markdown.AppendLine(DescribeIdle(report));
-        foreach (var step in report.Steps)
+        foreach (var line in DiagnosticLines(report))
         {
-            if (step.Pacer is { } pacer)
-            {
-                markdown.AppendLine(DescribePacer(step.Calls, pacer));
-            }
-
-            if (DescribeBench(step) is { } bench)
-            {
-                markdown.AppendLine(bench);
-            }
-        }
-
-        foreach (var floor in report.Floor ?? [])
-        {
-            markdown.AppendLine(DescribeFloor(floor));
+            markdown.AppendLine(line);
         }
 
         markdown.AppendLine(DescribeKnee(report.Knee));
