@@ -3,6 +3,7 @@ using System.Globalization;
 using NAudio.Wave;
 using Spectre.Console;
 using Voicebot.Cli.Commands;
+using Voicebot.Protocol;
 using Voicebot.Recordings.Files;
 using Voicebot.Testing.Gateway;
 using Voicebot.Testing.Processes;
@@ -17,8 +18,16 @@ namespace Voicebot.EndToEnd.Tests;
 [Collection(nameof(RecordingCrashTests))]
 public sealed class RecordingCrashTests
 {
-    private const short CallerTone = 3000;
+    /// <summary>
+    /// The caller's line: a constant level under every voice threshold (about -50 dBFS). A louder one is a caller
+    /// talking over the welcome phrase, and the bot's barge-in stops it after a frame or two: the bot's channel was
+    /// then sometimes all silence.
+    /// </summary>
+    private const short CallerTone = 100;
     private static readonly TimeSpan HeaderUpdateInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>1.5 s of the bot's voice on the wire: more than the recording's header cadence.</summary>
+    private const int BotSpeechFramesBeforeKill = 75;
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
@@ -56,10 +65,35 @@ public sealed class RecordingCrashTests
             await caller.SendUuidAsync(callId, _ct);
             caller.StartAudioPump();
 
-            // Mid-call: the bot is talking (welcome phrase) and the caller's tone keeps coming.
-            while (caller.PumpFramesSent < 200)
+            // Mid-call: the bot is talking (its welcome phrase has been heard for longer than the header's cadence) and
+            // the caller's tone keeps coming. Waits on the frames themselves: a loaded machine only makes this later.
+            var botSpeech = 0;
+            var framesBeforeSpeech = 0;
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+            patience.CancelAfter(TimeSpan.FromSeconds(60));
+            while (botSpeech < BotSpeechFramesBeforeKill || caller.PumpFramesSent < 200)
             {
-                await Task.Delay(50, _ct);
+                ReceivedFrame? frame;
+                try
+                {
+                    frame = await caller.ReadFrameAsync(patience.Token);
+                }
+                catch (OperationCanceledException) when (!_ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException(
+                        $"60 s into the call: {framesBeforeSpeech} frames before speech, {botSpeech} speech frames, {caller.PumpFramesSent} sent.");
+                }
+
+                _ = frame ?? throw new InvalidOperationException(
+                    $"The bot closed the call after {framesBeforeSpeech + botSpeech} frames, {botSpeech} of them speech.");
+                if (frame.Kind == AudioSocketKind.Audio && !frame.IsSilence)
+                {
+                    botSpeech++;
+                }
+                else if (botSpeech == 0)
+                {
+                    framesBeforeSpeech++;
+                }
             }
 
             sentSeconds = caller.PumpFramesSent * 0.020;
@@ -81,8 +115,9 @@ public sealed class RecordingCrashTests
         var slack = HeaderUpdateInterval.TotalSeconds + 0.5;   // header cadence, writer cadence and scheduling on a busy machine
         Assert.InRange(playableSeconds, sentSeconds - slack, sentByTheEnd + 0.1);
         var (left, right) = Channels(path);
-        Assert.Contains(CallerTone, left);
-        Assert.DoesNotContain(CallerTone, right);
+        // A whole frame of the caller's constant level is on the left only: the channels are not crossed.
+        Assert.True(HasFrameOfCallerLine(left), "the caller's channel lacks the caller's line");
+        Assert.False(HasFrameOfCallerLine(right), "the bot's channel holds the caller's line");
         Assert.Contains(right, s => s != 0);   // the bot's welcome phrase
 
         var output = new StringWriter();
@@ -97,6 +132,22 @@ public sealed class RecordingCrashTests
         Assert.Contains("1 recording(s) checked", output.ToString(), StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"sent {sentSeconds:0.000} s ({sentByTheEnd:0.000} s by the kill); playable after kill -9 {playableSeconds:0.000} s; after repair {repaired.TotalTime.TotalSeconds:0.000} s");
+    }
+
+    private static bool HasFrameOfCallerLine(short[] channel)
+    {
+        const int FrameSamples = 160;
+        var run = 0;
+        foreach (var sample in channel)
+        {
+            run = sample == CallerTone ? run + 1 : 0;
+            if (run == FrameSamples)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static (short[] Left, short[] Right) Channels(string path)
