@@ -61,8 +61,8 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
     private StartRecording? _recordingRequest;
     private MemoryStream? _recording;
     private CallerSpeechTracker? _recordingSpeech;
-    private TimeSpan _recorded;
-    private int _silentRecordings;
+    private ITimer? _recordingLimitTimer;
+    private int _recordingGeneration;
 
     private readonly SpeechOptions _speechOptions;
     private readonly ISpeechSynthesizer _synthesizer;
@@ -150,6 +150,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
     {
         CancelSilenceTimer();
         _maxDurationTimer?.Dispose();
+        _recordingLimitTimer?.Dispose();
         await StopRecognitionAsync();
     }
 
@@ -416,21 +417,16 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
                 await RunAsync(() => _conversation.OnMaxDuration());
                 return;
 
-            case CallTimer.SilenceReprompt when generation == _timerGeneration:
+            case CallTimer.SilenceReprompt or CallTimer.SilenceGiveUp when generation == _timerGeneration:
                 CallLog.SilenceTimeout(_logger, CallId, timer);
-                CallerTurnEndedWithoutInput();
-                AddTurn(Speaker.Caller, TurnKind.Event, "silence");
-                // The rest of the silence is counted once « Allô ? » has been heard, not while it plays.
-                CancelSilenceTimer();
-                _nextSilence = CallTimer.SilenceGiveUp;
-                await RunAsync(() => _conversation.OnSilence(SilenceLevel.Reprompt));
+                // A recording open this long without a voice is silence too: what it holds is noise, and it opens
+                // again after « Allô ? ».
+                var recordAgain = _recording is not null ? CloseRecording() : null;
+                await OnCallerSilentAsync(recordAgain);
                 return;
 
-            case CallTimer.SilenceGiveUp when generation == _timerGeneration:
-                CallLog.SilenceTimeout(_logger, CallId, timer);
-                AddTurn(Speaker.Caller, TurnKind.Event, "silence");
-                CancelSilenceTimer();
-                await RunAsync(() => _conversation.OnSilence(SilenceLevel.GiveUp), afterInput: false);
+            case CallTimer.RecordingLimit when generation == _recordingGeneration && _recording is not null:
+                await FinishRecordingAsync();
                 return;
 
             default:
@@ -487,10 +483,18 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         if (_recording is not null)
         {
             var recordingChange = _recordingSpeech!.Process(audio, sampleRate);
-            _recording.Write(audio);
-            _recorded += TimeSpan.FromSeconds(audio.Length / 2.0 / sampleRate);
-            var request = _recordingRequest!;
-            if (recordingChange == SpeechChange.Ended || _recorded >= request.MaxDuration)
+            // The recording ends on its timer, not on bytes received; a caller sending faster than real time only
+            // fills it up to its length.
+            if (_recording.Length + audio.Length <= RecordingCapacity(_recordingRequest!.MaxDuration, sampleRate))
+            {
+                _recording.Write(audio);
+            }
+
+            if (recordingChange == SpeechChange.Started)
+            {
+                OnCallerActivity();   // a voice: the silence timers stop, the recording's own limit still holds
+            }
+            else if (recordingChange == SpeechChange.Ended)
             {
                 await FinishRecordingAsync();
             }
@@ -540,38 +544,63 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
     private async Task FinishRecordingAsync(bool heardKey = false)
     {
-        var request = _recordingRequest!;
-        var recording = _recording!;
-        _recording = null;
-        _recordingRequest = null;
+        var heardSpeech = _recordingSpeech!.HeardSpeech;
+        var pcm = _recording!.ToArray();
+        var request = CloseRecording();
         string? clip = null;
-        if (_recordingSpeech!.HeardSpeech && recording.Length > 0)
+        if (heardSpeech && pcm.Length > 0)
         {
-            clip = await WriteClipAsync(request.Slot, recording.ToArray());
+            clip = await WriteClipAsync(request.Slot, pcm);
         }
 
-        await recording.DisposeAsync();
         AddTurn(Speaker.Caller, TurnKind.AudioClip, clip ?? "(nothing said)");
-        var conversation = _conversation!;
         if (clip is null && !heardKey)
         {
             // No voice and no key for the whole recording: the caller is silent, not misunderstood.
-            // First time « Allô, vous êtes là ? » and record again; second time, goodbye.
-            AddTurn(Speaker.Caller, TurnKind.Event, "silence");
-            if (++_silentRecordings >= 2)
-            {
-                await RunAsync(() => conversation.OnSilence(SilenceLevel.GiveUp), afterInput: false);
-                return;
-            }
-
-            _recordingRequest = request;
-            await RunAsync(() => conversation.OnSilence(SilenceLevel.Reprompt));
+            await OnCallerSilentAsync(recordAgain: request);
             return;
         }
 
-        _silentRecordings = 0;
+        var conversation = _conversation!;
         await RunAsync(() => conversation.OnRecordingCompleted(clip));
     }
+
+    /// <summary>
+    /// The caller has been silent for the state's timeout (on the clock, at every step, recordings included): the first
+    /// time « Allô ? » (and the recording opens again), the second time goodbye.
+    /// </summary>
+    private async Task OnCallerSilentAsync(StartRecording? recordAgain)
+    {
+        var conversation = _conversation!;
+        AddTurn(Speaker.Caller, TurnKind.Event, "silence");
+        CancelSilenceTimer();
+        if (_nextSilence == CallTimer.SilenceGiveUp)
+        {
+            await RunAsync(() => conversation.OnSilence(SilenceLevel.GiveUp), afterInput: false);
+            return;
+        }
+
+        CallerTurnEndedWithoutInput();
+        // The rest of the silence is counted once « Allô ? » has been heard, not while it plays.
+        _nextSilence = CallTimer.SilenceGiveUp;
+        _recordingRequest = recordAgain;
+        await RunAsync(() => conversation.OnSilence(SilenceLevel.Reprompt));
+    }
+
+    /// <summary>Closes the open recording and its limit timer; returns what was asked for.</summary>
+    private StartRecording CloseRecording()
+    {
+        var request = _recordingRequest!;
+        _recording?.Dispose();
+        _recording = null;
+        _recordingRequest = null;
+        _recordingGeneration++;
+        _recordingLimitTimer?.Dispose();
+        _recordingLimitTimer = null;
+        return request;
+    }
+
+    private static long RecordingCapacity(TimeSpan maxDuration, int sampleRate) => (long)(maxDuration.TotalSeconds * sampleRate) * 2;
 
     private async Task<string?> WriteClipAsync(string slot, byte[] pcm)
     {
@@ -637,15 +666,18 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         if (_recordingRequest is not null && _recording is null)
         {
             _recording = new MemoryStream();
-            _recorded = TimeSpan.Zero;
             _recordingSpeech = new CallerSpeechTracker(_options.SpeechThresholdDbfs, _options.MinSpeech, _recordingRequest.EndSilence);
+            // Both limits run on the clock: a caller who sends a trickle of frames, or none, is silent all the same.
+            _recordingGeneration++;
+            _recordingLimitTimer = _time.CreateTimer(
+                FireTimer, (CallTimer.RecordingLimit, _recordingGeneration), _recordingRequest.MaxDuration, Timeout.InfiniteTimeSpan);
+            ArmSilenceTimer();
             return Task.CompletedTask;
         }
 
         if (_conversation.Expecting is not null && _silenceTimer is null && !_speech.InSpeech)
         {
-            var (reprompt, giveUp) = SilenceTimeouts();
-            ArmSilenceTimer(_nextSilence, _nextSilence == CallTimer.SilenceReprompt ? reprompt : giveUp - reprompt);
+            ArmSilenceTimer();
         }
 
         return Task.CompletedTask;
@@ -874,7 +906,11 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
     {
         CancelSilenceTimer();
         _maxDurationTimer?.Dispose();
-        _recording = null;
+        if (_recording is not null)
+        {
+            CloseRecording();
+        }
+
         _recordingRequest = null;
         var now = _time.GetUtcNow();
         var started = _start?.ConnectedAt ?? now;
@@ -1126,10 +1162,13 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
             : (_options.SilenceReprompt, _options.SilenceGiveUp);
     }
 
-    private void ArmSilenceTimer(CallTimer timer, TimeSpan due)
+    /// <summary>Starts counting the caller's silence: to « Allô ? », or after it to goodbye.</summary>
+    private void ArmSilenceTimer()
     {
+        var (reprompt, giveUp) = SilenceTimeouts();
+        var due = _nextSilence == CallTimer.SilenceReprompt ? reprompt : giveUp - reprompt;
         CancelSilenceTimer();
-        _silenceTimer = _time.CreateTimer(FireTimer, (timer, _timerGeneration), due, Timeout.InfiniteTimeSpan);
+        _silenceTimer = _time.CreateTimer(FireTimer, (_nextSilence, _timerGeneration), due, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The caller did something (a key, speech): the silence count starts again from « Allô ? ».</summary>

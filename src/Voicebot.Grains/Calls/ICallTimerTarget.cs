@@ -17,4 +17,7 @@ public enum CallTimer
     SilenceReprompt = 0,
     SilenceGiveUp = 1,
     MaxDuration = 2,
+
+    /// <summary>An open recording reached its length limit (elapsed time, whatever audio arrived).</summary>
+    RecordingLimit = 3,
 }

@@ -232,7 +232,8 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         await call.Sink.WaitForPhraseAsync("ask_name", ct);
         await WaitForListeningAsync(call, ct);
 
-        await call.SendAudioAsync(TimeSpan.FromSeconds(10.5), speech: false);
+        await call.SendAudioAsync(TimeSpan.FromSeconds(1), speech: false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(8.1));
         await call.Sink.WaitForPhraseAsync("are_you_there", ct);
         await WaitForListeningAsync(call, ct);
         await call.SpeakAsync();
@@ -266,16 +267,75 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         await call.Sink.WaitForPhraseAsync("ask_name", ct);
         await WaitForListeningAsync(call, ct);
         await call.SendAudioAsync(TimeSpan.FromSeconds(10.5), speech: false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(8.1));
         await call.Sink.WaitForPhraseAsync("are_you_there", ct);
         await WaitForListeningAsync(call, ct);
 
         await call.SendAudioAsync(TimeSpan.FromSeconds(10.5), speech: false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(7.1));
         await call.Sink.WaitForHangUpAsync(ct);
 
         AssertEndsWith(["are_you_there", "goodbye_silence"], call.Sink.PhraseKeys);
         var outcome = await call.Grain.GetOutcomeAsync();
         Assert.Equal(CallOutcomeKind.Abandoned, outcome!.Outcome);
         Assert.Equal("silence", outcome.EndReason);
+    }
+
+    [Fact]
+    public async Task Recording_TrickleOfFrames_IsSilenceCountedOnTheClock()
+    {
+        // One valid frame now and then (a stuck or hostile client) is no voice: « Allô ? » 8 s after the prompt, goodbye
+        // 15 s after it, as at every other step; the line is freed, not held until the call's maximum duration.
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await WaitForListeningAsync(call, ct);
+        var listening = fixture.Time.GetUtcNow();
+
+        await call.SendAudioAsync(TimeSpan.FromMilliseconds(20), speech: false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(7.9));
+        await call.SendAudioAsync(TimeSpan.FromMilliseconds(20), speech: false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(0.2));
+        await call.Sink.WaitForPhraseAsync("are_you_there", ct);
+        await WaitForListeningAsync(call, ct);
+        var repromptHeard = fixture.Time.GetUtcNow();
+
+        await call.SendAudioAsync(TimeSpan.FromMilliseconds(20), speech: false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(6.9));
+        await call.SendAudioAsync(TimeSpan.FromMilliseconds(20), speech: false);
+        fixture.Time.Advance(TimeSpan.FromSeconds(0.2));
+        await call.Sink.WaitForHangUpAsync(ct);
+
+        AssertEndsWith(["are_you_there", "goodbye_silence"], call.Sink.PhraseKeys);
+        var outcome = await call.Grain.GetOutcomeAsync();
+        Assert.Equal(CallOutcomeKind.Abandoned, outcome!.Outcome);
+        Assert.Equal("silence", outcome.EndReason);
+        // Each timeout fell on the clock's second advance, not before it (the turns carry the call clock's time).
+        var silences = (await call.Grain.GetSnapshotAsync()).History.Where(t => t.Content == "silence").Select(t => t.At).ToArray();
+        Assert.Equal(2, silences.Length);
+        Assert.True(silences[0] - listening >= TimeSpan.FromSeconds(8), $"« Allô ? » after {(silences[0] - listening).TotalSeconds} s");
+        Assert.True(silences[1] - repromptHeard >= TimeSpan.FromSeconds(7), $"goodbye {(silences[1] - repromptHeard).TotalSeconds} s after « Allô ? »");
+    }
+
+    [Fact]
+    public async Task Recording_VoiceThenNoMoreFrames_EndsAtItsLimitInTime()
+    {
+        // The caller starts speaking, then the frames stop coming: the recording still ends at its 10 s limit.
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await WaitForListeningAsync(call, ct);
+        var listening = fixture.Time.GetUtcNow();
+
+        await call.SendAudioAsync(TimeSpan.FromSeconds(1), speech: true);
+        fixture.Time.Advance(TimeSpan.FromSeconds(9.9));
+        await call.SendAudioAsync(TimeSpan.FromMilliseconds(20), speech: true);
+        fixture.Time.Advance(TimeSpan.FromSeconds(0.2));
+
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        var clip = Assert.Single((await call.Grain.GetSnapshotAsync()).History, t => t.Kind == TurnKind.AudioClip);
+        Assert.EndsWith(".wav", clip.Content, StringComparison.Ordinal);
+        Assert.True(clip.At - listening >= TimeSpan.FromSeconds(10), $"recording ended after {(clip.At - listening).TotalSeconds} s");
     }
 
     [Fact]
