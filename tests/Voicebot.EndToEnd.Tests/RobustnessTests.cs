@@ -111,3 +111,47 @@ public sealed class AdmissionTests(VoicebotHostFixture fixture)
         }
     }
 }
+
+public sealed class TrickleTests(VoicebotHostFixture fixture)
+{
+    [Fact]
+    public async Task TrickleOfValidFrames_AtTheNameStep_IsSilenceAndFreesTheLine()
+    {
+        // One valid 2-byte audio frame a second after the UUID: no voice, so « Allô ? » and goodbye on the silence
+        // timeouts (4 s and 8 s in this host), at the name recording as elsewhere; the line is free again.
+        var ct = TestContext.Current.CancellationToken;
+        var callId = Guid.NewGuid();
+        await using var caller = await Voicebot.Testing.Gateway.FakeAsteriskClient.ConnectAsync(fixture.AudioSocketPort, ct);
+        await caller.SendUuidAsync(callId, ct);
+        using var trickle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var trickling = TrickleAsync(caller, trickle.Token);
+
+        // The bot should be done within a minute; before the fix it waited for Calls:MaxDuration (10 min).
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(60));
+        await caller.ReadUntilHangupAsync(limit.Token);
+        await trickle.CancelAsync();
+        await trickling;
+
+        var outcome = await fixture.Http.GetStringAsync($"/calls/{callId}/outcome", ct);
+        Assert.StartsWith("outcome=abandoned&reason=silence", outcome, StringComparison.Ordinal);
+        var snapshot = await fixture.Http.GetStringAsync($"/calls/{callId}", ct);
+        Assert.Contains("IDENTIFICATION_NAME", snapshot, StringComparison.Ordinal);
+    }
+
+    private static async Task TrickleAsync(Voicebot.Testing.Gateway.FakeAsteriskClient caller, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                await caller.SendAudioAsync(new byte[2], cancellationToken: ct);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
+        {
+            // Stopped, or the bot closed the line.
+        }
+    }
+}
