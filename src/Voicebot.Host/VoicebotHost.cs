@@ -63,6 +63,7 @@ public static class VoicebotHost
         builder.Services.AddOptionsWithValidateOnStart<HttpOptions, HttpOptionsValidator>()
             .Bind(builder.Configuration.GetSection(HttpOptions.SectionName));
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpKestrelSetup>();
+        builder.Services.AddSingleton<CallLookup>();
         builder.AddVoicebotWatching();
 
         // Last hosted service before Kestrel's: applies the GC settings once everything else has started.

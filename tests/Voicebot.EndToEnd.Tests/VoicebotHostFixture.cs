@@ -22,6 +22,9 @@ public sealed class VoicebotHostFixture : IAsyncLifetime
 {
     public const int MaxConcurrentCalls = 16;
 
+    /// <summary>The operator token the host requires for call data; <see cref="Http"/> sends it.</summary>
+    public const string OperatorToken = "e2e-operator-token-0123456789";
+
     public SwitchableTechnicianAvailability Technicians { get; } = new();
 
     public string DataDirectory { get; } = RepositoryPaths.NewTemporaryDirectory("voicebot-e2e");
@@ -46,6 +49,7 @@ public sealed class VoicebotHostFixture : IAsyncLifetime
         AudioSocketPort = ports[0];
         HttpPort = ports[1];
         Http.BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}");
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorToken);
         App = VoicebotHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -53,6 +57,7 @@ public sealed class VoicebotHostFixture : IAsyncLifetime
                 ["AudioSocket:Port"] = AudioSocketPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["AudioSocket:MaxConcurrentCalls"] = MaxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Http:Port"] = HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Http:OperatorToken"] = OperatorToken,
                 ["Orleans:SiloPort"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Orleans:GatewayPort"] = ports[3].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Calls:ClipDirectory"] = Path.Combine(DataDirectory, "clips"),

@@ -14,6 +14,9 @@ public sealed class VoicebotHostTests
     [InlineData("Espeak:WordsPerMinute", "5")]
     [InlineData("Technicians:TimeZone", "Mars/Olympus_Mons")]
     [InlineData("Speech:RecognizerAudio", "sometimes")]
+    [InlineData("Http:ListenAddress", "0.0.0.0")]
+    [InlineData("Http:ListenAddress", "localhost")]
+    [InlineData("Http:OperatorToken", "too-short")]
     public async Task Start_InvalidOption_FailsFastNamingIt(string key, string value)
     {
         var settings = new Dictionary<string, string?>

@@ -136,7 +136,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
     private Guid CallId => this.GetPrimaryKey();
 
-    private string State => _conversation?.CurrentState ?? "NEW";
+    private string State => _conversation?.CurrentState ?? CallStates.New;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

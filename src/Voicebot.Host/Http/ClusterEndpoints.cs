@@ -2,12 +2,14 @@ namespace Voicebot.Host.Http;
 
 /// <summary>
 /// <c>GET /cluster/silos</c>: this silo's address and the members this silo currently sees, for operators and the
-/// multi-silo test. Compare <c>local</c> with a call's <c>silo</c> (<c>GET /calls/{id}</c>) to see where it runs.
+/// multi-silo test; requires the operator token when one is configured. Compare <c>local</c> with a call's <c>silo</c> (<c>GET /calls/{id}</c>) to see where it runs.
 /// </summary>
 public static class ClusterEndpoints
 {
     public static IEndpointRouteBuilder MapClusterEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HttpOptions>>();
         endpoints.MapGet("/cluster/silos", (ILocalSiloDetails local, IClusterMembershipService membership) =>
         {
             var snapshot = membership.CurrentSnapshot;
@@ -16,7 +18,7 @@ public static class ClusterEndpoints
                 .Select(member => new ClusterSilo(member.SiloAddress.ToString(), member.Name, member.Status.ToString()))
                 .ToArray();
             return Results.Json(new ClusterView(local.SiloAddress.ToString(), local.Name, snapshot.Version.Value, silos));
-        });
+        }).AddEndpointFilter(new OperatorTokenFilter(options, openOnLoopback: false));
         return endpoints;
     }
 
