@@ -247,6 +247,13 @@ internal sealed class AudioSocketConnectionHandler(
                 session.Recorder?.Complete();   // no more frames: the writer finishes the file
             }
 
+            if (endReason == HangupReason.CallerHungUp && session is { BotHangupWritten: true })
+            {
+                // What happened first decides: the bot hung up, and the end-of-file (or reset) that won the race against
+                // the session's own end signal (queued to the thread pool) was Asterisk closing the socket after it.
+                endReason = null;
+            }
+
             if (session is { EndedForShutdown: true })
             {
                 // However the socket went (our hang-up, or Asterisk closing it first), the drain ended this call.

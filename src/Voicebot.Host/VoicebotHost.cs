@@ -65,6 +65,7 @@ public static class VoicebotHost
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpKestrelSetup>();
         builder.Services.AddSingleton<CallLookup>();
         builder.AddVoicebotWatching();
+        builder.Services.AddSingleton<Serilog.Core.ILogEventFilter, PlannedUnreadinessLogFilter>();
 
         // Last hosted service before Kestrel's: applies the GC settings once everything else has started.
         builder.Services.AddOptionsWithValidateOnStart<RuntimeTuningOptions, RuntimeTuningOptionsValidator>()

@@ -349,6 +349,32 @@ public sealed class AudioSocketConnectionHandlerTests
     }
 
     [Fact]
+    public async Task BotHangsUp_AsteriskClosesTheSocketAtOnce_TheCallEndedByTheBot()
+    {
+        // Asterisk closes the socket about 1 ms after reading the bot's 00 00 00: the end-of-file that follows is its
+        // answer to the bot's hang-up, not a caller hanging up. Many calls at once, as the race went either way.
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        var calls = new List<LiveCall>();
+        for (var i = 0; i < 12; i++)
+        {
+            var call = await StartLiveCallAsync(host, ct);
+            call.Client.CloseOnHangup = true;
+            call.Client.StartAudioPump();   // Asterisk streams the caller's audio up to the close
+            calls.Add(call);
+        }
+
+        await Task.WhenAll(calls.Select(call => host.Control.Call(call.CallId).Media!.HangUpAsync()));
+        var reasons = await Task.WhenAll(calls.Select(call => host.Control.Call(call.CallId).Ended.Task.WaitAsync(ct)));
+        foreach (var call in calls)
+        {
+            await call.DisposeAsync();
+        }
+
+        Assert.All(reasons, Assert.Null);
+    }
+
+    [Fact]
     public async Task CallerHangsUp_SocketClosed_ControlToldCallerHungUpAndSlotFreed()
     {
         var ct = Timeout();

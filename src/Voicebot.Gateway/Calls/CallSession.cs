@@ -162,6 +162,21 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     /// <summary>True once <see cref="EndForShutdown"/> took the call over: however it ends, it ended for the shutdown.</summary>
     internal bool EndedForShutdown => Volatile.Read(ref _endingForShutdown);
 
+    /// <summary>
+    /// The bot's own hang-up (00 00 00, not a gateway abort) has been written to the connection: whatever the socket
+    /// does next (Asterisk closes it about 1 ms later) is the answer to it.
+    /// </summary>
+    internal bool BotHangupWritten
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _hangupWritten && !_abortRequested;
+            }
+        }
+    }
+
     /// <summary>Barge-ins detected on this call.</summary>
     internal long BargeIns => _bargeIn?.BargeIns ?? 0;
 

@@ -70,6 +70,13 @@ public sealed class DrainTests(VoicebotHostFixture fixture)
         await caller.WaitForPromptAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);   // the welcome: the call is up
 
         await voicebot.TerminateAsync(ct);
+        // A load balancer or Kubernetes keeps probing readiness through the drain: 503 each time, and no error logged.
+        for (var probe = 0; probe < 20; probe++)
+        {
+            using var ready = await voicebot.Http.GetAsync(new Uri("/health/ready", UriKind.Relative), ct);
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+
         var ending = await caller.WaitForHangupAsync(TimeSpan.FromSeconds(60), ct);
         var outcome = await OutcomeAsync(voicebot, callId, ct);
         var exitCode = await voicebot.WaitForExitAsync(ExitTimeout, ct);
@@ -82,6 +89,7 @@ public sealed class DrainTests(VoicebotHostFixture fixture)
         Assert.Equal(0, exitCode);
         Assert.Contains(voicebot.Output, line => line.Contains($"Call {callId}: playing the shutdown goodbye", StringComparison.Ordinal));
         Assert.Contains(voicebot.Output, line => line.Contains("0 calls ended on their own, 1 heard the goodbye", StringComparison.Ordinal));
+        Assert.DoesNotContain(voicebot.Output, line => line.Contains(" ERR]", StringComparison.Ordinal));
     }
 
     /// <summary>What the dialplan reads once <c>AudioSocket()</c> returns: the outcome endpoint, still served during the drain.</summary>

@@ -39,6 +39,9 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
     /// <summary>True when the connection ended with a reset rather than a clean EOF.</summary>
     public bool WasReset { get; private set; }
 
+    /// <summary>Close the socket the moment the gateway's hang-up arrives, as Asterisk does (about 1 ms later).</summary>
+    public bool CloseOnHangup { get; set; }
+
     /// <summary>Set if the gateway sent bytes that are not a valid AudioSocket message.</summary>
     public Exception? ReceiveError { get; private set; }
 
@@ -272,6 +275,13 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
                         }
 
                         _frames.Writer.TryWrite(received);
+                        if (received.Kind == AudioSocketKind.Hangup && CloseOnHangup)
+                        {
+                            // What Asterisk's AudioSocket() does: the bot hung up, the channel leaves, the socket closes.
+                            _socket.Shutdown(SocketShutdown.Both);
+                            _socket.Close();
+                            return;
+                        }
                     }
 
                     if (result.IsCompleted)
