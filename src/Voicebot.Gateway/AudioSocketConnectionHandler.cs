@@ -29,6 +29,7 @@ internal sealed class AudioSocketConnectionHandler(
     GatewayMetrics metrics,
     ILogger<AudioSocketConnectionHandler> logger,
     GatewayDrain drain,
+    ConnectionViolationLog violations,
     CallRecordingWriter? recordings = null) : ConnectionHandler
 {
     private const int BusyPlaybackId = -1;
@@ -112,18 +113,20 @@ internal sealed class AudioSocketConnectionHandler(
                         {
                             case AudioSocketKind.Uuid:
                                 callId = validator.CallId.GetValueOrDefault();
-                                scope = GatewayLog.CallScope(logger, callId);
-                                GatewayLog.CallConnected(logger, callId, connection.RemoteEndPoint, connection.ConnectionId);
                                 admission = calls.TryAdmit(callId, connectedAt);
                                 metrics.AdmissionRefused(admission.Value);
                                 if (admission == CallAdmission.Duplicate)
                                 {
-                                    GatewayLog.DuplicateCall(logger, callId);
-                                    endReason = HangupReason.ProtocolError;
-                                    await HangUpAsync(connection, session: null, callId);
-                                    return;
+                                    // Logged under the connection: the id belongs to a call still running elsewhere,
+                                    // whose logs must not say it ended. Refused like a full server: the busy phrase.
+                                    GatewayLog.DuplicateCall(logger, connection.ConnectionId, connection.RemoteEndPoint, callId);
+                                    phase = Phase.AwaitingFirstAudio;
+                                    deadline.Arm(settings.FirstAudioTimeout);
+                                    break;
                                 }
 
+                                scope = GatewayLog.CallScope(logger, callId);
+                                GatewayLog.CallConnected(logger, callId, connection.RemoteEndPoint, connection.ConnectionId);
                                 if (admission == CallAdmission.Draining)
                                 {
                                     // Accepted just before the listener closed: an immediate hang-up lets the dialplan route it elsewhere.
@@ -217,7 +220,17 @@ internal sealed class AudioSocketConnectionHandler(
         }
         catch (AudioSocketProtocolException ex)
         {
-            GatewayLog.ProtocolViolation(logger, callId, connection.ConnectionId, ex.Violation, ex.Message);
+            if (callId == Guid.Empty || admission == CallAdmission.Duplicate)
+            {
+                // No call yet (a port scan, a stray client): the connection is what an operator can search for.
+                // Rate-limited: two hundred idle connections must not write four hundred lines.
+                violations.Report(connection.ConnectionId, connection.RemoteEndPoint, ex.Violation, ex.Message);
+            }
+            else
+            {
+                GatewayLog.ProtocolViolation(logger, callId, connection.ConnectionId, ex.Violation, ex.Message);
+            }
+
             endReason = ex.Violation == AudioSocketViolation.IdleTimeout ? HangupReason.PeerTimeout : HangupReason.ProtocolError;
             await HangUpAsync(connection, session, callId);
         }
@@ -277,7 +290,15 @@ internal sealed class AudioSocketConnectionHandler(
                 drain.Untrack(session, endReason);
             }
 
-            GatewayLog.CallEnded(logger, callId, endReason?.ToString() ?? "BotHungUp");
+            if (admission == CallAdmission.Duplicate)
+            {
+                GatewayLog.DuplicateClosed(logger, connection.ConnectionId, callId);
+            }
+            else if (callId != Guid.Empty)
+            {
+                GatewayLog.CallEnded(logger, callId, endReason?.ToString() ?? "BotHungUp");
+            }
+
             session?.Dispose();
             scope?.Dispose();
         }

@@ -35,6 +35,7 @@ public static class AudioSocketServiceCollectionExtensions
         services.TryAddSingleton<OutboundPacer>();
         services.AddMetrics();
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<ConnectionViolationLog>();
         services.TryAddSingleton<AudioSocketListener>();
         services.TryAddSingleton<ICallControl, OrleansCallControl>();
         services.TryAddSingleton<AudioSocketConnectionHandler>();

@@ -46,8 +46,17 @@ internal static partial class GatewayLog
     [LoggerMessage(11, LogLevel.Warning, "Call {CallId}: the hang-up frame could not be written within {Timeout}; aborting the connection.", EventName = "HangupNotWritten")]
     public static partial void HangupNotWritten(ILogger logger, Guid callId, TimeSpan timeout);
 
-    [LoggerMessage(12, LogLevel.Warning, "Call {CallId} refused: the call id is already connected on another connection.", EventName = "DuplicateCall")]
-    public static partial void DuplicateCall(ILogger logger, Guid callId);
+    [LoggerMessage(12, LogLevel.Warning, "Connection {ConnectionId} from {RemoteEndPoint} sent the id of call {CallId}, which is already connected: refused with the busy phrase.", EventName = "DuplicateCall")]
+    public static partial void DuplicateCall(ILogger logger, string connectionId, EndPoint? remoteEndPoint, Guid callId);
+
+    [LoggerMessage(17, LogLevel.Information, "Connection {ConnectionId} (a duplicate of call {CallId}) closed; that call goes on.", EventName = "DuplicateClosed")]
+    public static partial void DuplicateClosed(ILogger logger, string connectionId, Guid callId);
+
+    [LoggerMessage(18, LogLevel.Warning, "Connection {ConnectionId} from {RemoteEndPoint} broke the AudioSocket protocol before any call ({Violation}): {Reason} Hanging up.", EventName = "ConnectionViolation")]
+    public static partial void ConnectionViolation(ILogger logger, string connectionId, EndPoint? remoteEndPoint, AudioSocketViolation violation, string reason);
+
+    [LoggerMessage(19, LogLevel.Warning, "{Suppressed} more connection(s) broke the AudioSocket protocol before any call in the last {Window} (not logged one by one; counted in voicebot_connections_rejected).", EventName = "ConnectionViolationsSuppressed")]
+    public static partial void ConnectionViolationsSuppressed(ILogger logger, long suppressed, TimeSpan window);
 
     [LoggerMessage(13, LogLevel.Information, "Call {CallId}: caller barged in over playback {PlaybackId} at inbound frame {InboundSequence}; flushed {FlushedMs} ms of bot audio.", EventName = "BargeIn")]
     public static partial void BargeIn(ILogger logger, Guid callId, int? playbackId, long inboundSequence, int flushedMs);

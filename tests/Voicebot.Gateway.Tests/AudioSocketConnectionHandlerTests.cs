@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Gateway.Watching;
 using Voicebot.Abstractions.Phrases;
 using Voicebot.Abstractions.Records;
 using Voicebot.Gateway.Calls;
@@ -173,9 +174,21 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.All(goodFrames, f => Assert.Equal(320, f.Payload.Length));
         Assert.Equal(InboundMediaKind.Audio, goodAudio.Kind);
         Assert.False(good.Client.Closed.IsCompleted);
-        var log = Assert.Single(logs.Entries, e => e.Id.Name == "ProtocolViolation");
+        var log = Assert.Single(logs.Entries, e => e.Id.Name is "ProtocolViolation" or "ConnectionViolation");
         Assert.Equal(LogLevel.Warning, log.Level);
-        Assert.Equal("CallId", log.State[0].Key);
+        if (violation is "UnknownKindBeforeUuid" or "AudioBeforeUuid" or "DtmfBeforeUuid" or "UuidNot16Bytes" or "NoUuid")
+        {
+            // No call yet: logged under the connection, with the address an operator can look up.
+            Assert.Equal("ConnectionViolation", log.Id.Name);
+            Assert.Equal("ConnectionId", log.State[0].Key);
+            Assert.Equal("127.0.0.1", Assert.IsType<System.Net.IPEndPoint>(log.State.Single(kv => kv.Key == "RemoteEndPoint").Value).Address.ToString());
+            Assert.DoesNotContain(logs.Entries, e => e.Id.Name == "CallEnded" && e.Message.Contains(Guid.Empty.ToString(), StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Equal("CallId", log.State[0].Key);
+        }
+
         if (violation is "NoUuid" or "IdlePeer")
         {
             Assert.Equal("IdleTimeout", log.State.Single(kv => kv.Key == "Violation").Value?.ToString());
@@ -413,6 +426,52 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.Equal(10, firstFrames.Count);
         Assert.False(first.Client.Closed.IsCompleted);
         Assert.Contains(logs.Entries, e => e.Id.Name == "CallRefused");
+    }
+
+    [Fact]
+    public async Task DuplicateCallId_SecondConnectionHearsTheBusyPhrase_TheLiveCallGoesOnAndIsNotLoggedEnded()
+    {
+        var ct = Timeout();
+        var logs = new RecordingLoggerProvider();
+        await using var host = await GatewayTestHost.StartAsync(configureServices: services => services.AddSingleton<ILoggerProvider>(logs), cancellationToken: ct);
+        var busy = TestAudio.Pattern(1000, seed: 3);
+        host.Control.AddPhrase("lines_busy", busy);
+        await using var live = await StartLiveCallAsync(host, ct);
+        await using var duplicate = await host.ConnectAsync(ct);
+
+        await duplicate.SendUuidAsync(live.CallId, ct);
+        duplicate.StartAudioPump();
+        var beforeHangup = await duplicate.ReadUntilHangupAsync(ct);
+        await duplicate.ReadToEndAsync(ct);
+        var liveFrames = await ReadFramesAfterAsync(live.Client, TimeSpan.FromMilliseconds(100), count: 10, ct);
+
+        Assert.Equal([.. busy, .. new byte[280]], beforeHangup.SkipWhile(f => f.IsSilence).SelectMany(f => f.Payload).ToArray());
+        Assert.Equal(10, liveFrames.Count);
+        Assert.False(live.Client.Closed.IsCompleted);
+        Assert.False(host.Control.Call(live.CallId).Ended.Task.IsCompleted);
+        var refused = Assert.Single(logs.Entries, e => e.Id.Name == "DuplicateCall");
+        Assert.Equal("ConnectionId", refused.State[0].Key);
+        Assert.Contains(logs.Entries, e => e.Id.Name == "DuplicateClosed");
+        Assert.DoesNotContain(logs.Entries, e => e.Id.Name == "CallEnded");
+        Assert.Single(logs.Entries, e => e.Id.Name == "CallConnected");   // the live call's own connection only
+    }
+
+    [Fact]
+    public async Task ViolationsBeforeAnyCall_ManyConnections_LogAFewLinesAndCountEveryOne()
+    {
+        var ct = Timeout();
+        var logs = new RecordingLoggerProvider();
+        await using var host = await GatewayTestHost.StartAsync(configureServices: services => services.AddSingleton<ILoggerProvider>(logs), cancellationToken: ct);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await using var stray = await host.ConnectAsync(ct);
+            await stray.SendRawAsync(new byte[] { 0x10, 0x01, 0x40 }.Concat(new byte[320]).ToArray(), ct);   // audio before the UUID
+            await stray.ReadUntilHangupAsync(ct);
+        }
+
+        Assert.Equal(ConnectionViolationLog.LinesPerWindow, logs.Entries.Count(e => e.Id.Name == "ConnectionViolation"));
+        Assert.DoesNotContain(logs.Entries, e => e.Id.Name is "ProtocolViolation" or "CallEnded");
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Histogram<double> _lateness;
     private readonly Counter<long> _underruns;
     private readonly Counter<long> _starved;
+    private readonly Counter<long> _rejected;
 
     public GatewayMetrics(IMeterFactory meters, CallRegistry calls)
     {
@@ -44,7 +45,12 @@ internal sealed class GatewayMetrics : IDisposable
             description: "Outbound frames skipped because the call's previous write was still pending (slow socket).");
         _starved = _meter.CreateCounter<long>("voicebot.frames.starved",
             description: "Outbound frames padded with silence because a streamed phrase's next chunk was late.");
+        _rejected = _meter.CreateCounter<long>("voicebot.connections.rejected",
+            description: "Connections hung up for breaking the AudioSocket protocol before any call existed, by violation.");
     }
+
+    public void ConnectionRejected(Voicebot.Protocol.AudioSocketViolation violation) =>
+        _rejected.Add(1, new KeyValuePair<string, object?>("violation", violation.ToString()));
 
     public void AdmissionRefused(CallAdmission admission)
     {
