@@ -253,6 +253,13 @@ internal sealed class AudioSocketConnectionHandler(
         finally
         {
             deadline.Dispose();
+            if (admission == CallAdmission.Admitted && session is null)
+            {
+                // The caller left (or broke the protocol) between the UUID and the first audio: the call existed, so it
+                // is started and ended like any other and gets its record and outcome.
+                session = await TryStartSessionForRecordAsync(connection, callId, connectedAt);
+            }
+
             if (session is not null)
             {
                 pacer.Remove(session);
@@ -344,6 +351,19 @@ internal sealed class AudioSocketConnectionHandler(
         }
 
         return session;
+    }
+
+    private async Task<CallSession?> TryStartSessionForRecordAsync(ConnectionContext connection, Guid callId, DateTimeOffset connectedAt)
+    {
+        try
+        {
+            return await StartSessionAsync(connection, callId, 8000, CallAdmission.Admitted, connectedAt);
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ControlPlaneFailed(logger, callId, "start", ex);
+            return null;
+        }
     }
 
     private async Task PlayBusyPhraseAsync(CallSession session)

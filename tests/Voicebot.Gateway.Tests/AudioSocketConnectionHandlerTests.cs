@@ -387,6 +387,32 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.All(reasons, Assert.Null);
     }
 
+    [Theory]
+    [InlineData(true)]    // 00 00 00 right after the UUID
+    [InlineData(false)]   // the socket closed right after the UUID
+    public async Task CallerLeavesBetweenUuidAndFirstAudio_TheCallIsStartedAndEndedSoItHasARecord(bool sendsHangup)
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var client = await host.ConnectAsync(ct);
+        var callId = Guid.NewGuid();
+
+        await client.SendUuidAsync(callId, ct);
+        if (sendsHangup)
+        {
+            await client.SendRawAsync(new byte[] { 0x00, 0x00, 0x00 }, ct);
+        }
+        else
+        {
+            await client.HangUpAsync();
+        }
+
+        await host.Control.Call(callId).Started.Task.WaitAsync(ct);
+        Assert.Equal(HangupReason.CallerHungUp, await host.Control.Call(callId).Ended.Task.WaitAsync(ct));
+        Assert.NotNull(host.Control.Call(callId).EndFacts);
+        Assert.Equal(0, host.Services.GetRequiredService<CallRegistry>().ActiveCalls);
+    }
+
     [Fact]
     public async Task CallerHangsUp_SocketClosed_ControlToldCallerHungUpAndSlotFreed()
     {
