@@ -342,7 +342,7 @@ internal sealed class AudioSocketConnectionHandler(
         {
             drain.Track(session);
             GatewayLog.CallStarted(logger, callId, sampleRate);
-            var start = new CallStart(sampleRate, connectedAt, connection.RemoteEndPoint?.ToString());
+            var start = new CallStart(sampleRate, connectedAt, connection.RemoteEndPoint?.ToString(), RecordingPath: session.RecordingPath);
             await control.StartCallAsync(callId, start, session, session.Lifetime);
         }
         else

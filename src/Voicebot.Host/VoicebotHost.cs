@@ -64,6 +64,7 @@ public static class VoicebotHost
             .Bind(builder.Configuration.GetSection(HttpOptions.SectionName));
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpKestrelSetup>();
         builder.Services.AddSingleton<CallLookup>();
+        builder.Services.AddHostedService<Records.InterruptedCallRecovery>();
         builder.AddVoicebotWatching();
         builder.Services.AddSingleton<Serilog.Core.ILogEventFilter, PlannedUnreadinessLogFilter>();
 

@@ -389,6 +389,24 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         return Task.FromResult<CallRecord?>(_completedRecord);
     }
 
+    /// <summary>
+    /// Stores the call as it stands (<see cref="CallRecordReasons.InProgress"/>), so a process killed mid-call leaves a
+    /// record with what was collected and the recording; the final record replaces it. Once per state change.
+    /// </summary>
+    private void SubmitDraft()
+    {
+        if (_records is null || _conversation is null || _outcome is not null)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var draft = new CallOutcome(
+            CallId, CallOutcomeKind.Error, CallRecordReasons.InProgress, new Dictionary<string, string>(_conversation.Slots),
+            [.. _conversation.VisitedStates], _start?.ConnectedAt ?? now, now);
+        _records.Submit(BuildRecord(draft, _timings.Turns, now, _start?.RecordingPath));
+    }
+
     private CallRecord BuildRecord(CallOutcome outcome, IReadOnlyList<TurnTiming> turns, DateTimeOffset endedAt, string? recordingPath) => new(
         CallId, _start?.GatewaySilo ?? RuntimeIdentity, _start?.RemoteEndPoint, outcome.Slots.GetValueOrDefault("phone"),
         outcome.StartedAt, endedAt, outcome.Outcome, outcome.EndReason, outcome.Slots, outcome.VisitedStates,
@@ -401,7 +419,8 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         _history.ToArray(),
         _outcome,
         RuntimeIdentity,
-        _silenceTimer is not null || _recording is not null));
+        _silenceTimer is not null || _recording is not null,
+        _speech.InSpeech || _recordingSpeech is { InSpeech: true } && _recording is not null));
 
     public async Task OnTimerAsync(CallTimer timer, int generation)
     {
@@ -692,6 +711,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
                 case EnterState enter:
                     CallLog.StateChanged(_logger, CallId, enter.From, enter.To);
                     AddTurn(Speaker.Bot, TurnKind.Event, "state:" + enter.To);
+                    SubmitDraft();
                     break;
 
                 case SayPhrases say:

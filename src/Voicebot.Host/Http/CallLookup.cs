@@ -25,20 +25,25 @@ public sealed class CallLookup(IGrainFactory grains, ICallRecordStore records)
             throw new CallRecordStoreUnavailableException(ex);
         }
 
-        if (record is not null)
+        if (record is not null && !CallRecordReasons.IsInProgress(record))
         {
             return new FoundCall(null, record);
         }
 
+        // Live, or ended a moment ago: its grain knows best. A draft whose grain is gone is a call whose process
+        // stopped (the restarted silo marks it interrupted): the draft is what there is.
         var grain = grains.GetGrain<ICallGrain>(callId);
-        if (await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain, cancellationToken) is null)
+        if (await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain, cancellationToken) is not null)
         {
-            return null;
+            // Collected since the directory answered: this snapshot is of a fresh, empty activation.
+            var snapshot = await grain.GetSnapshotAsync();
+            if (snapshot.State != CallStates.New)
+            {
+                return new FoundCall(snapshot, null);
+            }
         }
 
-        // Collected since the directory answered: this snapshot is of a fresh, empty activation.
-        var snapshot = await grain.GetSnapshotAsync();
-        return snapshot.State == CallStates.New ? null : new FoundCall(snapshot, null);
+        return record is null ? null : new FoundCall(null, record);
     }
 }
 
@@ -49,10 +54,10 @@ public sealed class CallRecordStoreUnavailableException(Exception inner)
 /// <summary>A call as found: its live grain's snapshot, or its stored record.</summary>
 public sealed record FoundCall(CallSnapshot? Live, CallRecord? Stored)
 {
-    /// <summary>How it ended, once it has.</summary>
+    /// <summary>How it ended, once it has (a stored draft has not).</summary>
     public CallOutcome? Outcome => Live is not null
         ? Live.Outcome
-        : new CallOutcome(Stored!.CallId, Stored.Outcome, Stored.EndReason, Stored.Slots, Stored.VisitedStates, Stored.StartedAt, Stored.EndedAt);
+        : CallRecordReasons.IsInProgress(Stored!) ? null : new CallOutcome(Stored!.CallId, Stored.Outcome, Stored.EndReason, Stored.Slots, Stored.VisitedStates, Stored.StartedAt, Stored.EndedAt);
 
     /// <summary>The flow state it is in, or ended in.</summary>
     public string State => Live?.State ?? (Stored!.VisitedStates.Count > 0 ? Stored.VisitedStates[^1] : CallStates.New);

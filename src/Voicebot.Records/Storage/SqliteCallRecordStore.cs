@@ -129,7 +129,8 @@ public sealed class SqliteCallRecordStore : ICallRecordStore
                 started_at = excluded.started_at, ended_at = excluded.ended_at, outcome = excluded.outcome,
                 end_reason = excluded.end_reason, turn_count = excluded.turn_count,
                 provider_error_count = excluded.provider_error_count, recording_path = excluded.recording_path,
-                record = excluded.record;
+                record = excluded.record
+            WHERE voicebot_call_records.end_reason = 'in-progress';
             """;
         command.Parameters.AddWithValue("$call_id", Key(record.CallId));
         command.Parameters.AddWithValue("$silo", (object?)record.Silo ?? DBNull.Value);
@@ -155,6 +156,24 @@ public sealed class SqliteCallRecordStore : ICallRecordStore
         command.CommandText = "SELECT record FROM voicebot_call_records WHERE call_id = $call_id;";
         command.Parameters.AddWithValue("$call_id", Key(callId));
         return await command.ExecuteScalarAsync(cancellationToken) is string json ? CallRecordJson.Deserialize(json) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CallRecord>> ListInProgressAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT record FROM voicebot_call_records WHERE end_reason = 'in-progress' ORDER BY started_at LIMIT $limit;";
+        command.Parameters.AddWithValue("$limit", limit);
+        var drafts = new List<CallRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            drafts.Add(CallRecordJson.Deserialize(reader.GetString(0)));
+        }
+
+        return drafts;
     }
 
     /// <inheritdoc />

@@ -328,6 +328,7 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         var listening = fixture.Time.GetUtcNow();
 
         await call.SendAudioAsync(TimeSpan.FromSeconds(1), speech: true);
+        await WaitForCallerSpeakingAsync(call, ct);   // the voice is heard before the clock moves on
         fixture.Time.Advance(TimeSpan.FromSeconds(9.9));
         await call.SendAudioAsync(TimeSpan.FromMilliseconds(20), speech: true);
         fixture.Time.Advance(TimeSpan.FromSeconds(0.2));
@@ -384,6 +385,14 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         }
 
         throw new TimeoutException("The call never started waiting for the caller.");
+    }
+
+    private static async Task WaitForCallerSpeakingAsync(TestCall call, CancellationToken ct)
+    {
+        while (!(await call.Grain.GetSnapshotAsync()).CallerSpeaking)
+        {
+            await Task.Delay(25, ct);
+        }
     }
 
     private static async Task WaitForHistoryAsync(TestCall call, Func<IReadOnlyList<ConversationTurn>, bool> condition, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Records;
 using Voicebot.Records.Storage;
 using Voicebot.Records.Tests.Support;
 using Voicebot.Testing.Paths;
@@ -78,21 +79,24 @@ public sealed class SqliteCallRecordStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task SaveAsync_SameCallTwice_KeepsOneRowWithTheLatestContent()
+    public async Task SaveAsync_DraftThenFinalThenALateDraft_KeepsOneRowWithTheFinalContent()
     {
         var ct = TestContext.Current.CancellationToken;
         var store = NewStore();
-        var first = SampleRecords.Create();
-        var second = first with { EndReason = "caller-hung-up", Outcome = CallOutcomeKind.Abandoned };
+        var final = SampleRecords.Create() with { EndReason = "caller-hung-up", Outcome = CallOutcomeKind.Abandoned };
+        var draft = final with { EndReason = CallRecordReasons.InProgress, Outcome = CallOutcomeKind.Error };
 
-        await store.SaveAsync(first, ct);
-        await store.SaveAsync(first, ct);
-        await store.SaveAsync(second, ct);
-        var all = await store.ListAsync(new CallRecordQuery(), ct);
+        await store.SaveAsync(draft, ct);
+        await store.SaveAsync(draft, ct);
+        Assert.Equal(draft.CallId, Assert.Single(await store.ListInProgressAsync(10, ct)).CallId);
+        await store.SaveAsync(final, ct);
+        await store.SaveAsync(draft, ct);   // replayed from the spool after the final one: ignored
+        await store.SaveAsync(final with { EndReason = "other" }, ct);   // a final record is never replaced
 
-        var only = Assert.Single(all);
+        var only = Assert.Single(await store.ListAsync(new CallRecordQuery(), ct));
         Assert.Equal(CallOutcomeKind.Abandoned, only.Outcome);
-        Assert.Equal(SampleRecords.Json(second), SampleRecords.Json(await store.GetAsync(first.CallId, ct)));
+        Assert.Equal(SampleRecords.Json(final), SampleRecords.Json(await store.GetAsync(final.CallId, ct)));
+        Assert.Empty(await store.ListInProgressAsync(10, ct));
     }
 
     [Fact]

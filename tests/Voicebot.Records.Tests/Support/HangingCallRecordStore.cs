@@ -21,6 +21,9 @@ internal sealed class HangingCallRecordStore : ICallRecordStore
 
     public Task<CallRecord?> GetAsync(Guid callId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<CallRecord>> ListInProgressAsync(int limit, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
     public Task<IReadOnlyList<CallRecordSummary>> ListAsync(CallRecordQuery query, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 

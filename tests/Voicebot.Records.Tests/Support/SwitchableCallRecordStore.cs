@@ -33,6 +33,9 @@ internal sealed class SwitchableCallRecordStore : ICallRecordStore
     public Task<CallRecord?> GetAsync(Guid callId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.GetValueOrDefault(callId));
 
+    public Task<IReadOnlyList<CallRecord>> ListInProgressAsync(int limit, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
     public Task<IReadOnlyList<CallRecordSummary>> ListAsync(CallRecordQuery query, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 
