@@ -47,7 +47,7 @@ public sealed class CallRecordTests(VoicebotHostFixture fixture)
         var store = fixture.App.Services.GetRequiredService<ICallRecordStore>();
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            if (await store.GetAsync(callId, ct) is { } record)
+            if (await store.GetAsync(callId, ct) is { } record && !CallRecordReasons.IsInProgress(record))
             {
                 return record;
             }

@@ -395,7 +395,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         {
             foreach (var caller in callers.Where(c => !found.ContainsKey(c.CallId)))
             {
-                if (await store.GetAsync(caller.CallId, cancellationToken) is { } record)
+                if (await store.GetAsync(caller.CallId, cancellationToken) is { } record && !CallRecordReasons.IsInProgress(record))
                 {
                     found[caller.CallId] = record;
                 }

@@ -45,6 +45,12 @@ public sealed class CallGrainRecordTests(VoicebotClusterFixture fixture)
         var stored = await fixture.Records.WaitForAsync(call.CallId, ct);
         Assert.Equal(record.RecordingPath, stored.RecordingPath);
         Assert.Equal(record.Turns.Count, stored.Turns.Count);
+        // Drafts went out as the call went (one per state, the first from the welcome on), each a record of its own.
+        var drafts = fixture.Records.Drafts(call.CallId);
+        Assert.Equal(["WELCOME"], drafts[0].VisitedStates);
+        Assert.All(drafts, d => Assert.Equal(CallRecordReasons.InProgress, d.EndReason));
+        Assert.Equal(record.VisitedStates.Count, drafts.Count);
+        Assert.Equal("0612345678", drafts[^1].Slots["phone"]);
         var again = await call.Grain.CompleteRecordAsync(media);
         Assert.Equal(record.CallId, again!.CallId);
         Assert.Equal(record.Turns.Count, again.Turns.Count);

@@ -3,10 +3,14 @@ using Voicebot.Abstractions.Records;
 
 namespace Voicebot.Testing.Fakes;
 
-/// <summary>A record sink that keeps every submitted record in memory and lets a test wait for one.</summary>
+/// <summary>
+/// A record sink that keeps every submitted record in memory and lets a test wait for a call's final record (drafts,
+/// <see cref="CallRecordReasons.InProgress"/>, are kept apart).
+/// </summary>
 public sealed class CollectingCallRecordSink : ICallRecordSink
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<CallRecord>> _records = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentQueue<CallRecord>> _drafts = new();
     private int _submissions;
 
     /// <summary>How many times <see cref="Submit"/> was called, all calls together.</summary>
@@ -16,8 +20,17 @@ public sealed class CollectingCallRecordSink : ICallRecordSink
     {
         ArgumentNullException.ThrowIfNull(record);
         Interlocked.Increment(ref _submissions);
+        if (CallRecordReasons.IsInProgress(record))
+        {
+            _drafts.GetOrAdd(record.CallId, _ => new ConcurrentQueue<CallRecord>()).Enqueue(record);
+            return;
+        }
+
         Entry(record.CallId).TrySetResult(record);
     }
+
+    /// <summary>The drafts submitted for a call so far, in order.</summary>
+    public IReadOnlyList<CallRecord> Drafts(Guid callId) => _drafts.TryGetValue(callId, out var drafts) ? [.. drafts] : [];
 
     public Task FlushAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 

@@ -50,7 +50,7 @@ public sealed class VoicebotServeProcess : IAsyncDisposable
     public static async Task<VoicebotServeProcess> StartAsync(VoicebotServeSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var ports = LoopbackPorts.Take(4);
+        var ports = settings.Ports ?? LoopbackPorts.Take(4);
         var ownedDirectory = settings.WorkingDirectory is null ? RepositoryPaths.NewTemporaryDirectory("voicebot-serve") : null;
         var binary = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "voicebot.exe" : "voicebot");
         var info = new ProcessStartInfo(binary)
@@ -229,6 +229,10 @@ public sealed record VoicebotServeSettings
 
     /// <summary>The process's working directory; a temporary one, deleted on dispose, when <see langword="null"/>.</summary>
     public string? WorkingDirectory { get; init; }
+
+    /// <summary>AudioSocket, HTTP, silo and Orleans gateway ports; free ones when <see langword="null"/>. The same ports
+    /// and working directory make a restart of the same server.</summary>
+    public IReadOnlyList<int>? Ports { get; init; }
 
     /// <summary>
     /// How long it may take to answer <c>/health/ready</c>. The first run renders every phrase, possibly through a slow
