@@ -35,6 +35,11 @@ public sealed class PostgresCallRecordStore : ICallRecordStore, IAsyncDisposable
                 stored_at timestamptz NOT NULL DEFAULT now());
             CREATE INDEX IF NOT EXISTS voicebot_call_records_started_at ON voicebot_call_records (started_at DESC);
             """),
+        // Drafts of calls in progress are looked for every minute (interrupted-call recovery): a small partial index.
+        new(2, "in-progress drafts", """
+            CREATE INDEX IF NOT EXISTS voicebot_call_records_in_progress ON voicebot_call_records (started_at)
+                WHERE end_reason = 'in-progress';
+            """),
     ];
 
     private readonly NpgsqlDataSource _dataSource;

@@ -101,7 +101,7 @@ public sealed class PostgresCallRecordStoreTests(PostgresFixture postgres) : ICl
 
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync(ct);
-        await using var versions = new NpgsqlCommand("SELECT string_agg(version::text, ',') FROM voicebot_records_schema;", connection);
-        Assert.Equal("1", await versions.ExecuteScalarAsync(ct));
+        await using var versions = new NpgsqlCommand("SELECT string_agg(version::text, ',' ORDER BY version) FROM voicebot_records_schema;", connection);
+        Assert.Equal("1,2", await versions.ExecuteScalarAsync(ct));
     }
 }

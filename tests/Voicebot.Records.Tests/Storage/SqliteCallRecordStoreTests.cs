@@ -114,7 +114,7 @@ public sealed class SqliteCallRecordStoreTests : IDisposable
         await connection.OpenAsync(ct);
         await using var versions = new SqliteCommand("SELECT group_concat(version) FROM voicebot_records_schema;", connection);
         await using var journal = new SqliteCommand("PRAGMA journal_mode;", connection);
-        Assert.Equal("1", await versions.ExecuteScalarAsync(ct));
+        Assert.Equal("1,2", await versions.ExecuteScalarAsync(ct));
         Assert.Equal("wal", await journal.ExecuteScalarAsync(ct));
     }
 
