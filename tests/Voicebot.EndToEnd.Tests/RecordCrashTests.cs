@@ -72,14 +72,26 @@ public sealed class RecordCrashTests
     /// <summary>Reads the call's record until it satisfies <paramref name="condition"/> (the product writes it meanwhile).</summary>
     private async Task<CallRecord> WaitForAsync(SqliteCallRecordStore store, Guid callId, Func<CallRecord, bool> condition)
     {
-        while (true)
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(90));
+        CallRecord? last = null;
+        try
         {
-            if (await store.GetAsync(callId, _ct) is { } record && condition(record))
+            while (true)
             {
-                return record;
-            }
+                last = await store.GetAsync(callId, patience.Token);
+                if (last is not null && condition(last))
+                {
+                    return last;
+                }
 
-            await Task.Delay(100, _ct);
+                await Task.Delay(100, patience.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!_ct.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"Call {callId}: the record never got there in 90 s; last seen: {last?.EndReason ?? "no record"} in {string.Join(",", last?.VisitedStates ?? [])}.");
         }
     }
 }
