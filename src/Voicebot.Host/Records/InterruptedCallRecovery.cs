@@ -96,7 +96,15 @@ internal sealed partial class InterruptedCallRecovery(
         }
 
         // This endpoint in an earlier life (same address and port, another generation): this process restarted.
-        return silo.Contains(local.SiloAddress.Endpoint.ToString(), StringComparison.Ordinal);
+        return EndpointOf(silo) == local.SiloAddress.Endpoint.ToString();
+    }
+
+    /// <summary>"S10.0.0.5:11111:155619835" → "10.0.0.5:11111" (the generation, after the last colon, dropped).</summary>
+    internal static string? EndpointOf(string silo)
+    {
+        var text = silo.StartsWith('S') ? silo[1..] : silo;
+        var generation = text.LastIndexOf(':');
+        return generation > 0 ? text[..generation] : null;
     }
 
     private static string[] Names(SiloAddress address) => [address.ToString(), address.ToParsableString()];
