@@ -319,7 +319,7 @@ internal sealed class AudioSocketConnectionHandler(
     };
 
     private async Task<CallSession> StartSessionAsync(
-        ConnectionContext connection, Guid callId, int sampleRate, CallAdmission admission, DateTimeOffset connectedAt)
+        ConnectionContext connection, Guid callId, int sampleRate, CallAdmission admission, DateTimeOffset connectedAt, bool paced = true)
     {
         var admitted = admission == CallAdmission.Admitted;
         var session = new CallSession(
@@ -337,7 +337,11 @@ internal sealed class AudioSocketConnectionHandler(
         };
 
         // From here on only the pacer writes this socket.
-        pacer.Add(session);
+        if (paced)
+        {
+            pacer.Add(session);
+        }
+
         if (admitted)
         {
             drain.Track(session);
@@ -357,7 +361,8 @@ internal sealed class AudioSocketConnectionHandler(
     {
         try
         {
-            return await StartSessionAsync(connection, callId, 8000, CallAdmission.Admitted, connectedAt);
+            // Not paced: the connection is over (a hang-up may already be written), nothing more goes on the wire.
+            return await StartSessionAsync(connection, callId, 8000, CallAdmission.Admitted, connectedAt, paced: false);
         }
         catch (Exception ex)
         {

@@ -32,6 +32,7 @@ public static class AudioSocketServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallRegistry>();
+        services.TryAddSingleton<ICallsServedHere>(provider => provider.GetRequiredService<CallRegistry>());
         services.TryAddSingleton<OutboundPacer>();
         services.AddMetrics();
         services.TryAddSingleton<GatewayMetrics>();

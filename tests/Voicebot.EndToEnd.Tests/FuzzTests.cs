@@ -7,7 +7,10 @@ namespace Voicebot.EndToEnd.Tests;
 /// <summary>
 /// A bounded fuzz and soak run against the live product: mutated AudioSocket streams on many connections while one
 /// good call goes from greeting to outcome. Seeded, so a failure can be replayed (the seed is in the test's output).
+/// Runs alone: the mutated streams that still make valid calls take lines, and other tests' callers would hear
+/// "all lines busy".
 /// </summary>
+[Collection(AdmissionCollection.Name)]
 public sealed class FuzzTests(VoicebotHostFixture fixture)
 {
     private const int Connections = 48;

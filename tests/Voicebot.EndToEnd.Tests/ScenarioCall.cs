@@ -67,6 +67,7 @@ public static class ScenarioCall
     public static async Task<JsonElement> WaitForOutcomeAsync(VoicebotHostFixture fixture, Guid callId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fixture);
+        var last = string.Empty;
         for (var attempt = 0; attempt < 200; attempt++)
         {
             using var response = await fixture.Http.GetAsync(new Uri($"/calls/{callId}/outcome?format=json", UriKind.Relative), cancellationToken);
@@ -75,10 +76,11 @@ public static class ScenarioCall
                 return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
             }
 
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
             await Task.Delay(50, cancellationToken);
         }
 
-        throw new TimeoutException($"No outcome for call {callId}.");
+        throw new TimeoutException($"No outcome for call {callId}; last answer: {last}");
     }
 
     /// <summary>

@@ -4,8 +4,13 @@ using Microsoft.Extensions.Options;
 namespace Voicebot.Gateway.Calls;
 
 /// <summary>Admission control: the calls this gateway serves, at most <see cref="AudioSocketOptions.MaxConcurrentCalls"/>. Thread-safe.</summary>
-internal sealed class CallRegistry(IOptions<AudioSocketOptions> options)
+internal sealed class CallRegistry(IOptions<AudioSocketOptions> options) : ICallsServedHere
 {
+    /// <summary>Ended calls remembered for <see cref="Knows"/>: enough for the dialplan's outcome request after each.</summary>
+    public const int RememberedEndedCalls = 10_000;
+
+    private readonly ConcurrentDictionary<Guid, byte> _ended = new();
+    private readonly ConcurrentQueue<Guid> _endedOrder = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _calls = new();
     private readonly int _maxCalls = options.Value.MaxConcurrentCalls;
     private readonly TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,6 +60,15 @@ internal sealed class CallRegistry(IOptions<AudioSocketOptions> options)
     {
         if (_calls.TryRemove(callId, out _))
         {
+            if (_ended.TryAdd(callId, 0))
+            {
+                _endedOrder.Enqueue(callId);
+                while (_endedOrder.Count > RememberedEndedCalls && _endedOrder.TryDequeue(out var oldest))
+                {
+                    _ended.TryRemove(oldest, out _);
+                }
+            }
+
             Leave();
         }
     }
@@ -82,4 +96,7 @@ internal sealed class CallRegistry(IOptions<AudioSocketOptions> options)
 
     /// <summary>True while <paramref name="callId"/> holds a slot.</summary>
     public bool Contains(Guid callId) => _calls.ContainsKey(callId);
+
+    /// <inheritdoc />
+    public bool Knows(Guid callId) => _calls.ContainsKey(callId) || _ended.ContainsKey(callId);
 }

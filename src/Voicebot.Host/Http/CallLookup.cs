@@ -1,17 +1,17 @@
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
+using Voicebot.Gateway.Calls;
 using Voicebot.Records.Storage;
 
 namespace Voicebot.Host.Http;
 
 /// <summary>
 /// Finds a call for the HTTP API without ever creating one. The record store answers for finished calls (every call
-/// after a restart, or once its grain has been collected); otherwise a call grain active somewhere in the cluster is
-/// asked (live calls, and calls ended a moment ago whose record is still on its way to the store). The store comes
-/// first because the directory may still name a grain that has just been collected: asking it would activate it again.
-/// An unknown id costs a store read and a directory lookup, never an activation.
+/// after a restart, or once its grain has been collected). A call's grain is asked only when the call is known to
+/// exist: this gateway holds it or ended it lately, or the store has its draft (written from the call's first state,
+/// so any silo of the cluster knows it). An unknown id costs a store read; it never activates a grain.
 /// </summary>
-public sealed class CallLookup(IGrainFactory grains, ICallRecordStore records)
+public sealed class CallLookup(IGrainFactory grains, ICallRecordStore records, ICallsServedHere servedHere)
 {
     public async Task<FoundCall?> FindAsync(Guid callId, CancellationToken cancellationToken)
     {
@@ -30,17 +30,18 @@ public sealed class CallLookup(IGrainFactory grains, ICallRecordStore records)
             return new FoundCall(null, record);
         }
 
-        // Live, or ended a moment ago: its grain knows best. A draft whose grain is gone is a call whose process
-        // stopped (the restarted silo marks it interrupted): the draft is what there is.
-        var grain = grains.GetGrain<ICallGrain>(callId);
-        if (await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain, cancellationToken) is not null)
+        if (record is null && !servedHere.Knows(callId))
         {
-            // Collected since the directory answered: this snapshot is of a fresh, empty activation.
-            var snapshot = await grain.GetSnapshotAsync();
-            if (snapshot.State != CallStates.New)
-            {
-                return new FoundCall(snapshot, null);
-            }
+            return null;
+        }
+
+        // Live, or ended a moment ago (its final record still on its way to the store): its grain knows best. A grain
+        // gone with its process answers as a fresh activation ("NEW"): then the draft is what there is, until the
+        // restarted silo closes it as interrupted.
+        var snapshot = await grains.GetGrain<ICallGrain>(callId).GetSnapshotAsync();
+        if (snapshot.State != CallStates.New)
+        {
+            return new FoundCall(snapshot, null);
         }
 
         return record is null ? null : new FoundCall(null, record);
