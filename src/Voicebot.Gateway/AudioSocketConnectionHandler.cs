@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Voicebot.Abstractions.Calls;
@@ -339,7 +340,9 @@ internal sealed class AudioSocketConnectionHandler(
         // From here on only the pacer writes this socket.
         if (paced)
         {
-            pacer.Add(session);
+            // The socket itself (Kestrel's socket transport) lets the native wire sender write the frames; an in-memory
+            // transport has none, and the pacer writes its pipe.
+            pacer.Add(session, connection.Features.Get<IConnectionSocketFeature>()?.Socket);
         }
 
         if (admitted)

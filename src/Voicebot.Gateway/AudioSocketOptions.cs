@@ -70,6 +70,22 @@ public sealed class AudioSocketOptions : IValidatableObject
     public int PacerRealtimePriority { get; set; } = 10;
 
     /// <summary>
+    /// Outbound frames are written by the native wire sender (a thread outside the .NET runtime, so a garbage collection
+    /// does not stop it) from frames queued up to <see cref="WireLeadFrames"/> ahead. Default true; Linux only, and
+    /// only when the gateway was built with a C compiler — otherwise the pacer writes frames itself and logs why.
+    /// See README, "Performance".
+    /// </summary>
+    public bool WireSender { get; set; } = true;
+
+    /// <summary>
+    /// How many 20 ms frames of the bot's audio are queued for the wire sender ahead of the wire: the longest stall of
+    /// the runtime (a GC suspension) the caller does not hear. A barge-in drops them at once, and a new phrase's first
+    /// frame still goes out at the next tick, so the lead costs no latency. Default 6 (120 ms); 1–16.
+    /// </summary>
+    [Range(1, 16)]
+    public int WireLeadFrames { get; set; } = 6;
+
+    /// <summary>
     /// Runs the outbound path once over an in-memory pipe at start-up, before the first call, so the first caller's
     /// frames are not held up while the pacer's code is compiled. Default true.
     /// </summary>

@@ -69,4 +69,13 @@ internal static partial class GatewayLog
 
     [LoggerMessage(16, LogLevel.Warning, "Outbound pacer: {LateTicks} tick(s) a frame or more late since the last report (worst {WorstMs:0} ms, {Calls} call(s) on the line); callers heard a gap. Counted in voicebot_frames_lateness_seconds.", EventName = "PacerLate")]
     public static partial void PacerLate(ILogger logger, long lateTicks, double worstMs, int calls);
+
+    [LoggerMessage(20, LogLevel.Information, "Wire sender: frames are written by the native sender thread, queued up to {LeadMs} ms ahead ({Realtime}).", EventName = "WireSenderStarted")]
+    public static partial void WireSenderStarted(ILogger logger, double leadMs, string realtime);
+
+    [LoggerMessage(21, LogLevel.Warning, "Wire sender: not available ({Reason}); the pacer writes frames from managed code, so a garbage collection can delay them.", EventName = "WireSenderUnavailable")]
+    public static partial void WireSenderUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(22, LogLevel.Warning, "Call {CallId}: not handed to the native wire sender (errno {Error}); the pacer writes its frames from managed code.", EventName = "WireSlotRefused")]
+    public static partial void WireSlotRefused(ILogger logger, Guid callId, int error);
 }

@@ -16,6 +16,7 @@ using Voicebot.Gateway.Watching;
 using Voicebot.Protocol;
 using Voicebot.Recordings;
 using Voicebot.Recordings.Recording;
+using Voicebot.Testing;
 using Voicebot.Testing.Gateway;
 
 namespace Voicebot.Gateway.Tests;
@@ -283,8 +284,9 @@ public sealed class AudioSocketConnectionHandlerTests
     [Fact]
     public async Task PlayAsync_StreamedChunkLate_OnePaddedFrameThenSilenceCountedAsUnderrunsAndNoStall()
     {
+        // The pacer writing frames itself: a frame is due, so the part of the chunk it has goes out padded.
         var ct = Timeout();
-        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var host = await GatewayTestHost.StartAsync(o => o.WireSender = false, cancellationToken: ct);
         await using var call = await StartLiveCallAsync(host, ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
@@ -310,6 +312,39 @@ public sealed class AudioSocketConnectionHandlerTests
         TestContext.Current.SendDiagnosticMessage($"Late chunk: 1 padded frame and {silentWhileWaiting} silent frames while waiting; underruns {session.PlaybackUnderruns}.");
         Assert.Equal(1 + silentWhileWaiting, session.PlaybackUnderruns);
         Assert.True(host.Services.GetRequiredService<OutboundPacer>().StarvedFrames >= session.PlaybackUnderruns);
+    }
+
+    [Fact]
+    public async Task PlayAsync_StreamedChunkLateOnTheWireSender_SilenceWhileWaitingThenTheStreamContinuesWhole()
+    {
+        // The wire sender writes only whole frames queued ahead: the chunk's tail waits for the next chunk (the sender's
+        // silence covers the wait, counted as starved) and the stream then goes on without a hole inside a frame.
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await StartLiveCallAsync(host, ct);
+        var recorded = host.Control.Call(call.CallId);
+        var session = (CallSession)recorded.Media!;
+        var pacer = host.Services.GetRequiredService<OutboundPacer>();
+        Assert.True(pacer.UsesWireSender, "the wire sender is built with the gateway on Linux");
+        var first = TestAudio.Pattern(500, 1);
+        var second = TestAudio.Pattern(400, 2);
+
+        await session.PlayAsync(new PlaybackItem(12, "streamed", first, 8000, MoreFollows: true));
+        var head = (await call.Client.ReadUntilAsync(f => !f.IsSilence, ct))[^1];
+        var waiting = await ReadFramesAfterAsync(call.Client, TimeSpan.Zero, count: 3, ct);
+        await session.PlayAsync(new PlaybackItem(12, "streamed", second, 8000));
+        var resumed = await call.Client.ReadUntilAsync(f => !f.IsSilence, ct);
+        var tail = (await call.Client.ReadFrameAsync(ct))!;
+        var finished = await recorded.PlaybackFinished.Reader.ReadAsync(ct);
+
+        Assert.Equal(first[..320], head.Payload);
+        Assert.All(waiting, f => Assert.True(f.IsSilence));
+        Assert.Equal([.. first[320..], .. second[..140]], resumed[^1].Payload);
+        Assert.Equal([.. second[140..], .. new byte[60]], tail.Payload);
+        Assert.Equal(12, finished);
+        var silentWhileWaiting = waiting.Count + resumed.Count - 1;
+        Assert.Equal(silentWhileWaiting, session.PlaybackUnderruns);
+        await Waits.UntilAsync(() => pacer.StarvedFrames >= silentWhileWaiting, ct);   // counted at the pacer's next tick
     }
 
     [Fact]

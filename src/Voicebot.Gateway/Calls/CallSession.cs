@@ -5,6 +5,7 @@ using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
 using Voicebot.Audio;
 using Voicebot.Gateway.BargeIn;
+using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
 using Voicebot.Recordings.Recording;
 
@@ -64,6 +65,18 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     private TaskCompletionSource? _flushDrained;
     private long _inboundSequence;
     private bool _disposed;
+
+    // The native wire sender's queue for this call (null: the pacer writes the socket's pipe itself). Frames are queued
+    // up to _wireLead ahead of the wire; their levels wait in _pendingLevels until the sender reports them written, so
+    // the barge-in echo reference follows the wire, not the queue.
+    private WireSlot? _wire;
+    private int _wireLead;
+    private byte[]? _wireFrame;
+    private double[] _pendingLevels = [];
+    private int _pendingLevelStart;
+    private int _pendingLevelCount;
+    private WireSlotStats _wireSeen;
+    private bool _wireHangupSent;
 
     /// <param name="callId">The AudioSocket UUID.</param>
     /// <param name="sampleRate">The call's rate in Hz; sets the outbound kind and frame size.</param>
@@ -151,7 +164,17 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     internal bool IsPlaying => Volatile.Read(ref _playing);
 
     /// <summary>Frames of streamed playback that went out padded with silence because the next chunk was late.</summary>
-    internal long PlaybackUnderruns => Interlocked.Read(ref _playbackUnderruns);
+    /// With the wire sender: the silence it wrote while a phrase's next frame was not queued in time.
+    internal long PlaybackUnderruns
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _playbackUnderruns + (long)(_wire?.ReadStats().Starved ?? _wireSeen.Starved);
+            }
+        }
+    }
 
     /// <summary>Audio frames written so far (only counted while barge-in is enabled).</summary>
     internal long OutboundFrames => _echo?.Count ?? 0;
@@ -172,7 +195,13 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         {
             lock (_gate)
             {
-                return _hangupWritten && !_abortRequested;
+                if (_wire is not null)
+                {
+                    _wireHangupSent |= _wire.ReadStats().HangupSent != 0;
+                }
+
+                // With the wire sender the hang-up counts once it is on the socket, not when it was queued.
+                return (_wireFrame is null ? _hangupWritten : _wireHangupSent) && !_abortRequested;
             }
         }
     }
@@ -256,6 +285,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
 
             UpdatePlayingLocked();
+            TopUpWireLocked();   // the first frame goes out at the sender's next tick, not after the pacer's
         }
 
         return Task.CompletedTask;
@@ -282,6 +312,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         lock (_gate)
         {
             _hangUpWhenDrained = true;
+            TopUpWireLocked();
         }
 
         return Task.CompletedTask;
@@ -311,6 +342,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
 
             _hangUpWhenDrained = true;
+            TopUpWireLocked();
             return true;
         }
     }
@@ -322,6 +354,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         {
             _abortRequested = true;
             DropQueueLocked();
+            TopUpWireLocked();   // the hang-up goes at the sender's next tick
         }
     }
 
@@ -330,10 +363,37 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     /// streamed chunks of one id back to back), silence when nothing is queued, or the hang-up once asked for. Called by
     /// the pacer only. Allocation-free: the frame is built in the pipe's pooled memory.
     /// </summary>
-    internal PacerWrite WriteNextFrame()
+    internal PacerWrite WriteNextFrame() => WriteNextFrame(out _, out _);
+
+    /// <inheritdoc cref="WriteNextFrame()"/>
+    /// <remarks>
+    /// With the wire sender attached (<see cref="AttachWire"/>) nothing is written here: the queue for the sender is
+    /// topped up, what it wrote since the last tick is accounted for (<paramref name="underruns"/>: ticks it found the
+    /// socket full; <paramref name="starved"/>: silence it wrote while the bot meant to talk), and the session ends
+    /// once its hang-up is on the socket or the socket failed.
+    /// </remarks>
+    internal PacerWrite WriteNextFrame(out int underruns, out int starved)
     {
+        underruns = 0;
+        starved = 0;
         CallSessionEnd? end;
         var written = PacerWrite.Written;
+        if (Volatile.Read(ref _wire) is not null)
+        {
+            end = null;
+            lock (_gate)
+            {
+                written = _wire is null || _closed ? PacerWrite.Closed : TendWireLocked(out underruns, out starved, out end);
+            }
+
+            if (end is { } wireEnd)
+            {
+                Complete(wireEnd);
+            }
+
+            return written;
+        }
+
         lock (_gate)
         {
             if (_closed || _hangupWritten && !_flushPending)
@@ -372,6 +432,166 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         return written;
     }
 
+    /// <summary>
+    /// Hands the socket's writes to the native wire sender: from now on this session queues whole frames, at most
+    /// <paramref name="lead"/> ahead of the wire, and the sender writes one per tick (silence when none is queued).
+    /// Called by the pacer before the session's first tick.
+    /// </summary>
+    internal void AttachWire(WireSlot wire, int lead)
+    {
+        ArgumentNullException.ThrowIfNull(wire);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lead, 1);
+        lock (_gate)
+        {
+            _wireLead = Math.Min(lead, wire.Capacity / 2);
+            _wireFrame = new byte[AudioSocketFrameReader.HeaderSize + FrameBytes];
+            AudioSocketFrameWriter.WriteHeader(_wireFrame, OutboundKind, FrameBytes);
+            _pendingLevels = new double[wire.Capacity];
+            Volatile.Write(ref _wire, wire);
+            UpdatePlayingLocked();
+            TopUpWireLocked();
+        }
+    }
+
+    /// <summary>The pacer's tick with the wire sender: account for what it wrote, end on its hang-up or error, top up.</summary>
+    private PacerWrite TendWireLocked(out int underruns, out int starved, out CallSessionEnd? end)
+    {
+        var stats = _wire!.ReadStats();
+        underruns = (int)(stats.Blocked - _wireSeen.Blocked);
+        starved = (int)(stats.Starved - _wireSeen.Starved);
+        AccountWrittenLocked(stats);
+        _wireSeen = stats;
+        end = null;
+        if (stats.Error != 0)
+        {
+            end = CallSessionEnd.TransportClosed;
+            return PacerWrite.Closed;
+        }
+
+        if (stats.HangupSent != 0)
+        {
+            _wireHangupSent = true;
+            end = _abortRequested ? CallSessionEnd.AbortSent : CallSessionEnd.HangupSent;
+            return PacerWrite.Written;
+        }
+
+        TopUpWireLocked();
+        return underruns > 0 ? PacerWrite.Underrun : starved > 0 ? PacerWrite.Starved : PacerWrite.Written;
+    }
+
+    /// <summary>
+    /// The frames the sender wrote since the last tick go into the echo reference, in the order they went out (queued
+    /// audio, then the silence it wrote when none was queued), so barge-in compares the caller with what was on the wire.
+    /// </summary>
+    private void AccountWrittenLocked(in WireSlotStats stats)
+    {
+        if (_echo is null)
+        {
+            return;
+        }
+
+        for (var audio = stats.AudioSent - _wireSeen.AudioSent; audio > 0; audio--)
+        {
+            var rms = 0.0;
+            if (_pendingLevelCount > 0)
+            {
+                rms = _pendingLevels[_pendingLevelStart];
+                _pendingLevelStart = (_pendingLevelStart + 1) % _pendingLevels.Length;
+                _pendingLevelCount--;
+            }
+
+            if (rms > 0)
+            {
+                Volatile.Write(ref _lastAudibleFrame, _echo.Count);
+            }
+
+            _echo.Add(rms);
+        }
+
+        for (var silence = stats.SilenceSent - _wireSeen.SilenceSent; silence > 0; silence--)
+        {
+            _echo.Add(0);
+        }
+    }
+
+    /// <summary>
+    /// Queues frames for the sender until it holds <see cref="_wireLead"/>: audio while whole frames are available (a
+    /// streamed phrase waits for its next chunk rather than going out padded: the sender's silence covers a late chunk),
+    /// then the hang-up once asked for and drained. No-op without the sender or once the hang-up is queued.
+    /// </summary>
+    private void TopUpWireLocked()
+    {
+        if (_wire is not { } wire || _wireFrame is not { } frame || _hangupWritten || _closed)
+        {
+            return;
+        }
+
+        var queued = (int)wire.ReadStats().Queued;
+        var room = wire.Room;
+        while (queued < _wireLead && room > 0)
+        {
+            var hasAudio = _current is not null || TryTakeNextLocked(midFrame: false);
+            if (_abortRequested || !hasAudio && _hangUpWhenDrained)
+            {
+                wire.TryPush(AudioSocketFrameWriter.Hangup.Span);
+                _hangupWritten = true;
+                break;
+            }
+
+            if (!hasAudio || !WholeFrameQueuedLocked() && !_hangUpWhenDrained)
+            {
+                break;
+            }
+
+            var payload = frame.AsSpan(AudioSocketFrameReader.HeaderSize, FrameBytes);
+            var filled = FillPayloadLocked(payload);
+            Recorder?.WriteBot(payload, wire.StartOfQueued(queued));
+            if (_echo is not null)
+            {
+                _pendingLevels[(_pendingLevelStart + _pendingLevelCount) % _pendingLevels.Length] = filled > 0 ? PcmLevel.Rms(payload) : 0;
+                _pendingLevelCount = Math.Min(_pendingLevelCount + 1, _pendingLevels.Length);
+            }
+
+            wire.TryPush(frame);
+            queued++;
+            room--;
+        }
+
+        UpdatePlayingLocked();
+    }
+
+    /// <summary>
+    /// Whether the queue holds a whole frame from where playback stands: enough bytes of the current item (and the
+    /// open stream's next chunks), or an item that ends (its last frame is padded), or another item after an
+    /// unfinished stream (which ends it).
+    /// </summary>
+    private bool WholeFrameQueuedLocked()
+    {
+        var available = _current is null ? 0 : _current.Pcm.Length - _offset;
+        var id = _current?.Id;
+        var open = _current?.MoreFollows ?? false;
+        if (available >= FrameBytes || !open)
+        {
+            return true;
+        }
+
+        foreach (var next in _queue)
+        {
+            if (next.Item.Id != id)
+            {
+                return true;
+            }
+
+            available += next.Item.Pcm.Length;
+            if (available >= FrameBytes || !next.Item.MoreFollows)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Ends the session after an unexpected failure (logged by the caller).</summary>
     internal void Fail() => Complete(CallSessionEnd.Failed);
 
@@ -385,6 +605,13 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         {
             _closed = true;
             DropQueueLocked();
+            if (_wire is { } wire)
+            {
+                _wireHangupSent |= wire.ReadStats().HangupSent != 0;
+                wire.Remove();   // from here the sender no longer touches the socket, which the connection may close
+                Volatile.Write(ref _wire, null);
+            }
+
             if (!_flushPending)
             {
                 return Task.CompletedTask;
@@ -467,6 +694,29 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         var span = _output.GetSpan(frameSize);
         AudioSocketFrameWriter.WriteHeader(span, OutboundKind, FrameBytes);
         var payload = span.Slice(AudioSocketFrameReader.HeaderSize, FrameBytes);
+        var filled = FillPayloadLocked(payload);
+        Recorder?.WriteBot(payload);
+        if (_echo is not null)
+        {
+            var rms = filled > 0 ? PcmLevel.Rms(payload) : 0;
+            if (rms > 0)
+            {
+                Volatile.Write(ref _lastAudibleFrame, _echo.Count);
+            }
+
+            _echo.Add(rms);
+        }
+
+        _output.Advance(frameSize);
+        return filled < payload.Length && _streamingId is not null;
+    }
+
+    /// <summary>
+    /// Fills one frame's payload from the queue: the current item, then (mid-frame) only the next chunk of the open
+    /// stream; the rest is silence. Returns the bytes of audio in it.
+    /// </summary>
+    private int FillPayloadLocked(Span<byte> payload)
+    {
         var filled = 0;
         while (filled < payload.Length && (_current is not null || TryTakeNextLocked(midFrame: filled > 0)))
         {
@@ -488,20 +738,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         // Padding: the last frame of an item, a late stream chunk, or paced silence (AudioSocket() hangs up after 2 s
         // without activity). The next item starts on a frame boundary.
         payload[filled..].Clear();
-        Recorder?.WriteBot(payload);
-        if (_echo is not null)
-        {
-            var rms = filled > 0 ? PcmLevel.Rms(payload) : 0;
-            if (rms > 0)
-            {
-                Volatile.Write(ref _lastAudibleFrame, _echo.Count);
-            }
-
-            _echo.Add(rms);
-        }
-
-        _output.Advance(frameSize);
-        return filled < payload.Length && _streamingId is not null;
+        return filled;
     }
 
     /// <summary>Drops everything queued; chunks of the stream still open at the tail are dropped as they arrive.</summary>
@@ -511,6 +748,12 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         foreach (var chunk in _queue)
         {
             dropped += chunk.Item.Pcm.Length;
+        }
+
+        if (_wire is { } wire)
+        {
+            dropped += wire.Flush() * FrameBytes;   // what the sender had not started writing
+            _pendingLevelCount = 0;
         }
 
         _discardId = _openTailId ?? _discardId;
@@ -524,7 +767,12 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         return dropped;
     }
 
-    private void UpdatePlayingLocked() => Volatile.Write(ref _playing, _audiblePending > 0 || _streamingId is not null);
+    private void UpdatePlayingLocked()
+    {
+        var playing = _audiblePending > 0 || _streamingId is not null;
+        Volatile.Write(ref _playing, playing);
+        _wire?.SetPlaying(playing);
+    }
 
     private void BargeIn(long sequence)
     {

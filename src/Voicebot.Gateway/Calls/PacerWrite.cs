@@ -1,6 +1,6 @@
 namespace Voicebot.Gateway.Calls;
 
-/// <summary>What <see cref="CallSession.WriteNextFrame"/> did on one pacer tick.</summary>
+/// <summary>What <see cref="CallSession.WriteNextFrame()"/> did on one pacer tick.</summary>
 internal enum PacerWrite
 {
     /// <summary>One frame (audio, silence or the hang-up) went into the socket's pipe.</summary>

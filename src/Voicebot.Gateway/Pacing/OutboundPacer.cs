@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Voicebot.Gateway.Calls;
@@ -38,6 +39,10 @@ internal sealed class OutboundPacer : IDisposable
     private readonly TimeSpan _period = AudioSocketKinds.FrameDuration;
     private readonly int _realtimePriority;
     private readonly string? _traceFile;
+    private readonly bool _wireWanted;
+    private readonly int _wireLead;
+    private readonly WireTick[] _wireTicks = new WireTick[64];
+    private WireSender? _wire;
     private PacerTrace? _trace;
     private bool _isRealtime;
     private ITimer? _lateReport;
@@ -61,7 +66,15 @@ internal sealed class OutboundPacer : IDisposable
         _metrics = metrics;
         _realtimePriority = options?.Value.PacerRealtimePriority ?? 0;
         _traceFile = string.IsNullOrWhiteSpace(options?.Value.PacerTraceFile) ? null : options.Value.PacerTraceFile;
+        _wireWanted = options?.Value.WireSender ?? false;
+        _wireLead = options?.Value.WireLeadFrames ?? 6;
     }
+
+    /// <summary>Messages each call's queue in the wire sender holds: twice the largest lead, so a flush never leaves it full.</summary>
+    internal const int WireCapacity = 32;
+
+    /// <summary>Whether the native wire sender writes the calls' frames (known once the clock has started).</summary>
+    public bool UsesWireSender => Volatile.Read(ref _wire) is not null;
 
     /// <summary>Whether the clock thread runs under real-time scheduling (known once it has started).</summary>
     public bool IsRealtime => Volatile.Read(ref _isRealtime);
@@ -81,15 +94,34 @@ internal sealed class OutboundPacer : IDisposable
     /// <summary>Sessions paced now.</summary>
     public int SessionCount => Volatile.Read(ref _sessions).Length;
 
-    /// <summary>Starts pacing <paramref name="session"/> from the next tick; starts the clock with the first session.</summary>
-    public void Add(CallSession session)
+    /// <summary>
+    /// Starts pacing <paramref name="session"/> from the next tick; starts the clock with the first session. With the
+    /// connection's <paramref name="socket"/> and the wire sender running, the sender writes the call's frames.
+    /// </summary>
+    public void Add(CallSession session, Socket? socket = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _sessions = [.. _sessions, session];
             StartClockLocked();
+            if (socket is not null && _wire is { } wire)
+            {
+                // Attached before the first tick: the socket must never see the pipe's writes and the sender's together.
+                var frame = new byte[AudioSocketFrameReader.HeaderSize + session.FrameBytes];
+                AudioSocketFrameWriter.WriteHeader(frame, session.OutboundKind, session.FrameBytes);
+                var slot = wire.TryAdd(socket, WireCapacity, frame.Length, frame, out var error);
+                if (slot is null)
+                {
+                    GatewayLog.WireSlotRefused(_logger, session.CallId, error);
+                }
+                else
+                {
+                    session.AttachWire(slot, _wireLead);
+                }
+            }
+
+            _sessions = [.. _sessions, session];
         }
     }
 
@@ -98,6 +130,27 @@ internal sealed class OutboundPacer : IDisposable
         if (_timer is not null || _thread is not null)
         {
             return;
+        }
+
+        if (_wireWanted && _time == TimeProvider.System)
+        {
+            _wire = WireSender.TryStart(_realtimePriority, out var unavailable);
+            var realtime = _wire?.Realtime.Detail;
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state =>
+                {
+                    var (logger, lead, realtime, unavailable) = state;
+                    if (realtime is null)
+                    {
+                        GatewayLog.WireSenderUnavailable(logger, unavailable);
+                    }
+                    else
+                    {
+                        GatewayLog.WireSenderStarted(logger, lead, realtime);
+                    }
+                },
+                ((ILogger)_logger, _wireLead * _period.TotalMilliseconds, realtime, unavailable),
+                preferLocal: false);
         }
 
         _anchor = _time.GetTimestamp();
@@ -141,16 +194,19 @@ internal sealed class OutboundPacer : IDisposable
         {
             try
             {
-                switch (session.WriteNextFrame())
+                var written = session.WriteNextFrame(out var underruns, out var starved);
+                underruns = written == PacerWrite.Underrun ? Math.Max(underruns, 1) : underruns;
+                starved = written == PacerWrite.Starved ? Math.Max(starved, 1) : starved;
+                for (var i = 0; i < underruns; i++)
                 {
-                    case PacerWrite.Underrun:
-                        Interlocked.Increment(ref _underruns);
-                        _metrics?.Underrun();
-                        break;
-                    case PacerWrite.Starved:
-                        Interlocked.Increment(ref _starvedFrames);
-                        _metrics?.StarvedFrame();
-                        break;
+                    Interlocked.Increment(ref _underruns);
+                    _metrics?.Underrun();
+                }
+
+                for (var i = 0; i < starved; i++)
+                {
+                    Interlocked.Increment(ref _starvedFrames);
+                    _metrics?.StarvedFrame();
                 }
             }
             catch (Exception ex)
@@ -178,6 +234,9 @@ internal sealed class OutboundPacer : IDisposable
             thread.Join(TimeSpan.FromSeconds(1));
         }
 
+        // Every session has removed its slot by now (the connections closed before the gateway is disposed); a slot
+        // left behind would only be freed with the process.
+        _wire?.Dispose();
         _trace?.Dispose();
     }
 
@@ -218,7 +277,14 @@ internal sealed class OutboundPacer : IDisposable
         if (_traceFile is not null)
         {
             _trace = new PacerTrace(_traceFile);
-            _trace.AttachToCurrentThread();
+            if (_wire is { } wire)
+            {
+                _trace.AttachToThread(wire.ThreadId);   // the rows are the sender's ticks: the ones callers hear
+            }
+            else
+            {
+                _trace.AttachToCurrentThread();
+            }
         }
 
         while (!Volatile.Read(ref _disposed))
@@ -269,7 +335,8 @@ internal sealed class OutboundPacer : IDisposable
         if (now >= due - EarlyTolerance)
         {
             var dueAt = _anchor + (long)(due.TotalSeconds * _time.TimestampFrequency);
-            if (Volatile.Read(ref _sessions).Length > 0)
+            var wired = _wire is not null;
+            if (!wired && Volatile.Read(ref _sessions).Length > 0)
             {
                 _metrics?.TickRan(now - due);   // lateness only matters when someone hears it
             }
@@ -277,20 +344,68 @@ internal sealed class OutboundPacer : IDisposable
             if (now - due >= _period)
             {
                 // Late by a frame or more (GC pause, starved machine): one frame per session, never a catch-up burst.
-                Interlocked.Increment(ref _lateTicks);
-                CountLate(now - due);
+                // With the wire sender this tick only queues ahead: what callers hear is the sender's ticks, below.
+                if (!wired)
+                {
+                    Interlocked.Increment(ref _lateTicks);
+                    CountLate(now - due);
+                }
+
                 _anchor = _time.GetTimestamp();
                 _ticksSinceAnchor = 0;
             }
 
             var started = _time.GetTimestamp();
             Tick();
-            _trace?.Record(dueAt, started, _time.GetTimestamp(), Volatile.Read(ref _sessions).Length);
+            if (wired)
+            {
+                ReadWireTicks();
+            }
+            else
+            {
+                _trace?.Record(dueAt, started, _time.GetTimestamp(), Volatile.Read(ref _sessions).Length);
+            }
+
             _ticksSinceAnchor++;
             now = _time.GetElapsedTime(_anchor);
         }
 
         var wait = _period * _ticksSinceAnchor - now;
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
+
+    /// <summary>The wire sender's ticks since the last read: their lateness is what callers hear (metric, late report, trace).</summary>
+    private void ReadWireTicks()
+    {
+        int count;
+        while ((count = _wire!.ReadTicks(_wireTicks)) > 0)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ref readonly var tick = ref _wireTicks[i];
+                var lateness = TimeSpan.FromSeconds((tick.Started - tick.Due) / 1e9);
+                if (tick.Sessions > 0)
+                {
+                    _metrics?.TickRan(lateness);
+                }
+
+                if (lateness >= _period)
+                {
+                    Interlocked.Increment(ref _lateTicks);
+                    CountLate(lateness);
+                }
+
+                _trace?.Record(
+                    WireSender.FromMonotonicNanoseconds(tick.Due),
+                    WireSender.FromMonotonicNanoseconds(tick.Started),
+                    WireSender.FromMonotonicNanoseconds(tick.Ended),
+                    tick.Sessions);
+            }
+
+            if (count < _wireTicks.Length)
+            {
+                break;
+            }
+        }
     }
 }

@@ -62,6 +62,17 @@ internal sealed class PacerTrace : IDisposable
         }
     }
 
+    /// <summary>Binds the scheduler counters to the native wire sender's thread, which the rows then describe.</summary>
+    public void AttachToThread(int threadId)
+    {
+        var path = $"/proc/self/task/{threadId}/schedstat";
+        if (OperatingSystem.IsLinux() && File.Exists(path))
+        {
+            _schedstatHandle?.Dispose();
+            _schedstatHandle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+    }
+
     /// <summary>Records one tick. Pacer thread only; allocation-free.</summary>
     public void Record(long due, long started, long ended, int sessions)
     {

@@ -1,4 +1,6 @@
 using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,6 +9,7 @@ using Voicebot.Abstractions.Phrases;
 using Voicebot.Abstractions.Records;
 using Voicebot.Gateway.BargeIn;
 using Voicebot.Gateway.Calls;
+using Voicebot.Protocol;
 
 namespace Voicebot.Gateway.Pacing;
 
@@ -32,16 +35,57 @@ internal sealed class PacerWarmup(IOptions<AudioSocketOptions> options, IOptions
             Run(sampleRate, bargeIn.Value, logger);
         }
 
+        if (options.Value.WireSender)
+        {
+            RunOnWire(bargeIn.Value, logger);
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The same call's life with the native wire sender, over a loopback TCP pair of the warm-up's own, so the queueing
+    /// path is compiled too. Returns false when the sender is not available (nothing to warm).
+    /// </summary>
+    internal static bool RunOnWire(BargeInOptions bargeIn, ILogger logger)
+    {
+        using var wire = WireSender.TryStart(realtimePriority: 0, out _);
+        if (wire is null)
+        {
+            return false;
+        }
+
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        using var server = listener.Accept();
+        foreach (var sampleRate in SampleRates)
+        {
+            Run(sampleRate, bargeIn, logger, session =>
+            {
+                var silence = new byte[AudioSocketFrameReader.HeaderSize + session.FrameBytes];
+                AudioSocketFrameWriter.WriteHeader(silence, session.OutboundKind, session.FrameBytes);
+                var slot = wire.TryAdd(server, OutboundPacer.WireCapacity, silence.Length, silence, out _);
+                if (slot is not null)
+                {
+                    session.AttachWire(slot, lead: 6);
+                }
+            });
+        }
+
+        return true;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>One short call's outbound life at <paramref name="sampleRate"/>; returns the bytes the pacer wrote.</summary>
-    internal static long Run(int sampleRate, BargeInOptions bargeIn, ILogger logger)
+    internal static long Run(int sampleRate, BargeInOptions bargeIn, ILogger logger, Action<CallSession>? attach = null)
     {
         var pipe = new Pipe(new PipeOptions(useSynchronizationContext: false));
         using var session = new CallSession(Guid.Empty, sampleRate, pipe.Writer, input: null, new SilentControl(), logger, bargeIn: bargeIn);
+        attach?.Invoke(session);
         var frame = session.FrameBytes;
         var tone = new byte[(frame * 3) + (frame / 2)];   // three frames and a half: the last one is padded
         for (var i = 0; i < tone.Length; i += 2)
@@ -71,6 +115,7 @@ internal sealed class PacerWarmup(IOptions<AudioSocketOptions> options, IOptions
             written += Drain(pipe.Reader);
         }
 
+        _ = session.CloseAsync();   // lets go of the wire sender's slot, if any
         pipe.Writer.Complete();
         pipe.Reader.Complete();
         return written;

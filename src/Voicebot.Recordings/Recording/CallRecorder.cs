@@ -6,7 +6,7 @@ namespace Voicebot.Recordings.Recording;
 
 /// <summary>
 /// Records one call as a stereo 16-bit WAV file: the caller on the left channel, the bot on the right, on one timeline.
-/// The gateway feeds it per frame (<see cref="WriteCaller"/> from the connection's read loop, <see cref="WriteBot"/>
+/// The gateway feeds it per frame (<see cref="WriteCaller"/> from the connection's read loop, <see cref="WriteBot(ReadOnlySpan{byte})"/>
 /// from the pacer); those calls only copy into a ring allocated once for the call and return: no allocation, no lock,
 /// no I/O, no exception. <see cref="CallRecordingWriter"/> does the file work in the background.
 /// </summary>
@@ -129,6 +129,18 @@ public sealed class CallRecorder
         {
             // Stamped with its end, like a caller frame: it starts playing when it is sent.
             _bot.TryWrite(pcm[..(pcm.Length & ~1)], _time.GetTimestamp() + _frameTicks * pcm.Length / (SampleRate / 50 * 2), _ticksPerByte);
+        }
+    }
+
+    /// <summary>
+    /// One bot frame queued to go on the wire at <paramref name="startsAt"/> (a timestamp of the recorder's clock), for
+    /// a sender that writes frames queued ahead of time. Copies and returns; never throws.
+    /// </summary>
+    public void WriteBot(ReadOnlySpan<byte> pcm, long startsAt)
+    {
+        if (!Volatile.Read(ref _stopped))
+        {
+            _bot.TryWrite(pcm[..(pcm.Length & ~1)], startsAt + _frameTicks * pcm.Length / (SampleRate / 50 * 2), _ticksPerByte);
         }
     }
 

@@ -530,7 +530,8 @@ public sealed class OutboundPacerTests
         try
         {
             var path = Path.Combine(directory, "trace.csv");
-            var options = Options.Create(new AudioSocketOptions { PacerRealtimePriority = 10, PacerTraceFile = path });
+            // The managed clock's own trace (the wire sender's has its own test).
+            var options = Options.Create(new AudioSocketOptions { PacerRealtimePriority = 10, PacerTraceFile = path, WireSender = false });
             var pipe = new Pipe(new PipeOptions(pool: new TestMemoryPool(), useSynchronizationContext: false));
             var session = new CallSession(_callId, 8000, pipe.Writer, input: null, _control, NullLogger.Instance);
             var pacer = new OutboundPacer(TimeProvider.System, NullLogger<OutboundPacer>.Instance, options: options);

@@ -159,13 +159,8 @@ public sealed class AmiEmulator : IAsyncDisposable
     }
 
     /// <summary>Waits (polling) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
-    {
-        while (!condition())
-        {
-            await Task.Delay(5, cancellationToken);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken) =>
+        Waits.UntilAsync(condition, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
