@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing on Debian/Ubuntu. Always: espeak-ng (the embedded French voice). With `tests`: lame
+# Installs what is missing on Debian/Ubuntu. Always: espeak-ng (the embedded French voice) and a C compiler (the
+# gateway's native wire sender). With `tests`: lame
 # (recording archives), and the Redis and PostgreSQL servers the record-store and multi-silo tests start on loopback.
 # Sourced by demo.sh and test.sh; safe to run again (it only installs what is absent).
 
@@ -12,6 +13,8 @@ ensure_prerequisites() {
 
   local missing=()
   command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  # The gateway's native wire sender is built with the system C compiler (without it frames are paced from managed code).
+  command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
   # The benchmark's plot needs a font; its smoke test runs with the tests.
   if [ "$purpose" = tests ] || [ "$purpose" = bench ]; then
     [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
