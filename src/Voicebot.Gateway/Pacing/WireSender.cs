@@ -24,6 +24,8 @@ internal sealed partial class WireSender : IDisposable
     private readonly Lock _readGate = new();
     private nint _handle;
     private ulong _tickCursor;
+    private int _liveSlots;
+    private bool _disposeRequested;
 
     private WireSender(nint handle, RealtimeResult realtime)
     {
@@ -117,7 +119,39 @@ internal sealed partial class WireSender : IDisposable
     internal static long FromMonotonicNanoseconds(long nanoseconds) =>
         Stopwatch.Frequency == 1_000_000_000 ? nanoseconds : (long)(nanoseconds * (Stopwatch.Frequency / 1e9));
 
+    /// <summary>
+    /// Stops the sender's thread and frees it — once its last slot is removed, if some are still live (a connection
+    /// still closing when the host is disposed): a slot's owner may still touch it until then.
+    /// </summary>
     public void Dispose()
+    {
+        lock (_readGate)
+        {
+            _disposeRequested = true;
+            if (_liveSlots > 0)
+            {
+                return;
+            }
+        }
+
+        StopNow();
+    }
+
+    internal void SlotRemoved(nint slot)
+    {
+        Remove(_handle, slot);
+        lock (_readGate)
+        {
+            if (--_liveSlots > 0 || !_disposeRequested)
+            {
+                return;
+            }
+        }
+
+        StopNow();
+    }
+
+    private void StopNow()
     {
         nint handle;
         lock (_readGate)
@@ -134,14 +168,27 @@ internal sealed partial class WireSender : IDisposable
 
     private WireSlot? AddDescriptor(int descriptor, int capacity, int messageBytes, ReadOnlySpan<byte> silence, out int error)
     {
-        ObjectDisposedException.ThrowIf(_handle == 0, this);
+        lock (_readGate)
+        {
+            ObjectDisposedException.ThrowIf(_handle == 0 || _disposeRequested, this);
+            _liveSlots++;
+        }
+
         var slot = Add(_handle, descriptor, (uint)capacity, (uint)messageBytes, ref MemoryMarshal.GetReference(silence), (uint)silence.Length, out error);
-        return slot == 0 ? null : new WireSlot(this, slot, capacity);
+        if (slot == 0)
+        {
+            lock (_readGate)
+            {
+                _liveSlots--;
+            }
+
+            return null;
+        }
+
+        return new WireSlot(this, slot, capacity);
     }
 
     private static TimeSpan AudioSocketFrameDuration => Protocol.AudioSocketKinds.FrameDuration;
-
-    internal nint Handle => _handle;
 
     [LibraryImport(Library, EntryPoint = "vbw_start")]
     private static partial nint Start(int periodMicroseconds, int realtimePriority, out int realtimeResult);
@@ -165,7 +212,7 @@ internal sealed partial class WireSender : IDisposable
     private static partial long NextDueOf(nint sender);
 
     [LibraryImport(Library, EntryPoint = "vbw_remove")]
-    internal static partial void Remove(nint sender, nint slot);
+    private static partial void Remove(nint sender, nint slot);
 
     [LibraryImport(Library, EntryPoint = "vbw_push")]
     [SuppressGCTransition]
@@ -237,7 +284,7 @@ internal sealed class WireSlot
         _slot = 0;
         if (slot != 0)
         {
-            WireSender.Remove(_sender.Handle, slot);
+            _sender.SlotRemoved(slot);
         }
     }
 

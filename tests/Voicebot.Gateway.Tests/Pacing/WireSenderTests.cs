@@ -152,6 +152,19 @@ public sealed class WireSenderTests : IDisposable
         slot.Remove();
     }
 
+    [Fact]
+    public void Dispose_WithASlotStillLive_StopsOnlyOnceTheSlotIsRemoved()
+    {
+        var slot = Add();
+        _sender.Dispose();   // a host disposed while a connection is still closing
+
+        Assert.True(slot.TryPush(Frame(1)));   // its owner may still use the slot
+        Assert.Equal(0, slot.ReadStats().Error);
+        _ = _sender.ReadTicks(new WireTick[1]);
+        slot.Remove();   // the last one: the sender stops now
+        Assert.Throws<ObjectDisposedException>(() => _sender.ReadTicks(new WireTick[1]));
+    }
+
     public void Dispose()
     {
         _client?.Dispose();
