@@ -432,6 +432,13 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
                 .ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PhraseCache__Directory"] = Path.Combine(AppContext.BaseDirectory, "data", "bench-phrase-cache"),
             ["Records__SqlitePath"] = Path.Combine(work, "calls.db"),   // also the bench's own default (read back below)
+
+            // The floor comparison's callers listen in silence for the stagger + 12 s: with the product's 8 s / 15 s
+            // silence timeouts (at every step, the name recording included) the bot would say « Allô ? » and hang up on
+            // them before the window ends. The SAV callers answer every prompt within seconds, so this changes nothing
+            // for them.
+            ["Calls__SilenceReprompt"] = "00:02:00",
+            ["Calls__SilenceGiveUp"] = "00:04:00",
         };
         if (settings.PacerTrace)
         {
