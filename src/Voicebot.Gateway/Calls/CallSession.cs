@@ -557,7 +557,10 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             room--;
         }
 
+        // After the frames are queued: told before, the sender could find the ring still empty and count the silence
+        // before a phrase's first frame as a frame the caller missed.
         UpdatePlayingLocked();
+        wire.SetPlaying(Volatile.Read(ref _playing));
     }
 
     /// <summary>
@@ -771,7 +774,10 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     {
         var playing = _audiblePending > 0 || _streamingId is not null;
         Volatile.Write(ref _playing, playing);
-        _wire?.SetPlaying(playing);
+        if (!playing)
+        {
+            _wire?.SetPlaying(false);   // "talking" is told to the sender only once frames are queued (TopUpWireLocked)
+        }
     }
 
     private void BargeIn(long sequence)

@@ -231,7 +231,14 @@ VBW_EXPORT vbw_sender *vbw_start(int32_t period_us, int32_t rt_priority, int32_t
     sender->room = 64;
     sender->slots = calloc(sender->room, sizeof(vbw_slot *));
     atomic_store(&sender->rt_result, -1);
-    pthread_mutex_init(&sender->lock, NULL);
+    // Priority inheritance: a normally scheduled thread adding or removing a call holds this lock for microseconds, but
+    // preempted meanwhile by a busy machine it would hold the real-time sender back for a whole time slice (measured:
+    // 100 ms with another process keeping every core busy). Holding it, that thread runs at the sender's priority.
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_setprotocol(&attributes, PTHREAD_PRIO_INHERIT);
+    pthread_mutex_init(&sender->lock, &attributes);
+    pthread_mutexattr_destroy(&attributes);
     pthread_mutex_init(&sender->start_lock, NULL);
     pthread_cond_init(&sender->started, NULL);
     if (sender->slots == NULL || pthread_create(&sender->thread, NULL, run, sender) != 0) {
