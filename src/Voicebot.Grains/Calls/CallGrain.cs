@@ -53,6 +53,10 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
     private CallConversation? _conversation;
     private ICallMediaSink? _sink;
+
+    // Interruptions that land while a turn awaits ([AlwaysInterleave] hang-up and barge-in): a turn's action loop
+    // compares this with the value it started with before each action, and stops talking once the caller barged in.
+    private long _bargeIns;
     private CallStart? _start;
     private CallOutcome? _outcome;
     private int _nextPlaybackId;
@@ -233,6 +237,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         }
 
         _pendingPlayback.Clear();
+        _bargeIns++;              // the turn that was talking says nothing more (ApplyAsync)
         _speakingCts?.Cancel();   // stop synthesizing what nobody will hear
         CancelInterpretation();
         BargeInHeard(_bargeInByWords);
@@ -704,8 +709,21 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
     private async Task ApplyAsync(IReadOnlyList<ConversationAction> actions)
     {
+        // What this turn started with: a hang-up or a barge-in that lands while it awaits changes them.
+        var bargeIns = _bargeIns;
+        var lineClosed = _lineClosed;
         foreach (var action in actions)
         {
+            if (_lineClosed && !lineClosed)
+            {
+                return;   // the caller hung up meanwhile: the hang-up ran its own actions; the rest of this turn is moot
+            }
+
+            if (action is SayPhrases or SayText && _bargeIns != bargeIns)
+            {
+                continue;   // the caller barged in: the bot stays quiet until their turn ends (ResumeAfterBargeInAsync)
+            }
+
             switch (action)
             {
                 case EnterState enter:
@@ -717,6 +735,11 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
                 case SayPhrases say:
                     foreach (var key in say.PhraseKeys)
                     {
+                        if (_bargeIns != bargeIns)
+                        {
+                            break;
+                        }
+
                         await PlayPhraseAsync(key);
                     }
 
@@ -850,14 +873,14 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
     private async Task SendAsync(PlaybackItem item)
     {
-        if (_sink is null)
+        if (_sink is not { } sink)
         {
             return;
         }
 
         try
         {
-            await _sink.PlayAsync(item);
+            await sink.PlayAsync(item);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -886,13 +909,18 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
             return;   // a missing phrase is skipped; the flow goes on
         }
 
+        if (_lineClosed || _sink is not { } sink)
+        {
+            return;   // hung up while the phrase was looked up: nothing to play it to, nothing went wrong
+        }
+
         var id = ++_nextPlaybackId;
         _pendingPlayback.Add(id);
         _timings.Reply(id, key, _time.GetUtcNow());
         CancelSilenceTimer();   // the bot is talking: silence is counted from when it stops
         try
         {
-            await _sink.PlayAsync(new PlaybackItem(id, key, phrase.Pcm, phrase.SampleRate));
+            await sink.PlayAsync(new PlaybackItem(id, key, phrase.Pcm, phrase.SampleRate));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -23,7 +23,7 @@ public sealed class GatedSynthesizer : ISpeechSynthesizer
 {
     private readonly ToneSpeechSynthesizer _tone = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _perText = new();
-    private TaskCompletionSource _release = NewGate();
+    private TaskCompletionSource? _holding;   // the gate of the synthesis held now: each hold has its own
 
     public SpeechVoice Voice => _tone.Voice;
 
@@ -31,7 +31,7 @@ public sealed class GatedSynthesizer : ISpeechSynthesizer
 
     public int Calls => _tone.Calls;
 
-    public void Release() => _release.TrySetResult();
+    public void Release() => Volatile.Read(ref _holding)?.TrySetResult();
 
     public int CallsFor(string text) => _perText.GetValueOrDefault(text);
 
@@ -44,8 +44,17 @@ public sealed class GatedSynthesizer : ISpeechSynthesizer
             yield return chunk;
             if (first && HoldAfterFirstChunk && text.Contains(',', StringComparison.Ordinal))
             {
-                await _release.Task.WaitAsync(cancellationToken);
-                _release = NewGate();
+                // A gate per hold: one released (or abandoned by a cancelled synthesis) never lets the next one through.
+                var gate = NewGate();
+                Volatile.Write(ref _holding, gate);
+                try
+                {
+                    await gate.Task.WaitAsync(cancellationToken);
+                }
+                finally
+                {
+                    Interlocked.CompareExchange(ref _holding, null, gate);
+                }
             }
 
             first = false;
@@ -114,10 +123,41 @@ public sealed class CallGrainSpokenTextTests(SpokenTextClusterFixture fixture)
 
             await call.Grain.OnBargeInAsync();
             fixture.Gate.Release();
-            await Task.Delay(300, ct);
+            await call.Grain.OnPlaybackFinishedAsync(-1);   // not interleaved: runs once the interrupted turn has finished
 
             Assert.Single(call.Sink.Played, p => p.Label == "phone_read_back");
             Assert.Contains((await call.Grain.GetSnapshotAsync()).History, t => t.Content == "barge-in");
+        }
+        finally
+        {
+            fixture.Gate.HoldAfterFirstChunk = false;
+            fixture.Gate.Release();
+        }
+    }
+
+    [Fact]
+    public async Task PhoneReadBack_BargeInMidSynthesis_TheTurnSaysNothingMoreAfterTheFlush()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await ReachPhoneAsync(ct);
+        fixture.Gate.HoldAfterFirstChunk = true;
+        call.Sink.AutoFinish = false;
+        try
+        {
+            await call.PressAsync("0687654321#");
+            await WaitUntilAsync(() => call.Sink.Played.Any(p => p.Label == "phone_read_back"), ct);
+
+            await call.Grain.OnBargeInAsync();
+            var playedAtBargeIn = call.Sink.Played.Count;
+            fixture.Gate.Release();
+
+            // Not interleaved: it runs once the turn that was reading the number back has finished.
+            await call.Grain.OnPlaybackFinishedAsync(-1);
+            var after = call.Sink.Played.Skip(playedAtBargeIn).Select(p => $"{p.Label}{(p.MoreFollows ? "…" : "")}").ToArray();
+
+            // The read-back's stream may be closed (an empty last chunk the gateway discards), but no new audio.
+            Assert.All(after, label => Assert.StartsWith("phone_read_back", label, StringComparison.Ordinal));
+            Assert.All(call.Sink.Played.Skip(playedAtBargeIn), p => Assert.Empty(p.Pcm));
         }
         finally
         {
