@@ -9,11 +9,16 @@ namespace Voicebot.Testing.Network;
 /// <remarks>
 /// The ports are drawn at random below the kernel's ephemeral range: a port the OS handed out (port 0) is freed
 /// before the host binds it, and meanwhile any outgoing connection of another test process may take it as its local
-/// port. Below the ephemeral range only another caller of this class could, and random draws make that unlikely.
+/// port. Below the ephemeral range only another caller of this class could: test projects run as parallel processes,
+/// so each port taken is also reserved across processes by an exclusive lock on a file named after it, held until the
+/// process exits (a random draw alone collided once in a full run: "address already in use").
 /// </remarks>
 public static class LoopbackPorts
 {
     private const int LowestPort = 20000;
+
+    private static readonly string ReservationDirectory = Path.Combine(Path.GetTempPath(), "voicebot-test-ports");
+    private static readonly List<FileStream> Reservations = [];
 
     private static readonly Lazy<int> EphemeralStart = new(ReadEphemeralStart);
 
@@ -29,13 +34,37 @@ public static class LoopbackPorts
         for (var attempt = 0; ports.Count < count && attempt < 1000; attempt++)
         {
             var port = Random.Shared.Next(LowestPort, below);
-            if (!ports.Contains(port) && IsFree(port))
+            if (!ports.Contains(port) && TryReserve(port) && IsFree(port))
             {
                 ports.Add(port);
             }
         }
 
         return ports.Count == count ? [.. ports] : TakeFromKernel(count);
+    }
+
+    /// <summary>Takes the port for this process's lifetime, unless another test process has it.</summary>
+    private static bool TryReserve(int port)
+    {
+        try
+        {
+            Directory.CreateDirectory(ReservationDirectory);
+            var reservation = new FileStream(Path.Combine(ReservationDirectory, port.ToString(System.Globalization.CultureInfo.InvariantCulture)), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lock (Reservations)
+            {
+                Reservations.Add(reservation);   // never closed: the lock goes with the process
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;   // another test process holds it
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;   // no shared directory to reserve in: the random draw alone
+        }
     }
 
     private static bool IsFree(int port)
