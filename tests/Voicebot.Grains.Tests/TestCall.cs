@@ -17,6 +17,13 @@ public sealed class TestCall(Guid callId, ICallGrain grain, Testing.Fakes.Record
     /// <summary>Kept so the observer stays alive for the whole call.</summary>
     public ICallMediaSink Reference { get; } = reference;
 
+    /// <summary>
+    /// Returns once the grain has handled every message already queued to it — a timer a fake-clock advance fired, a
+    /// recognizer update, a turn still running: the grain is not reentrant, so this call (not interleaved) runs after
+    /// them. The barrier for asserting that something did not happen, instead of a delay.
+    /// </summary>
+    public Task SettleAsync() => Grain.OnPlaybackFinishedAsync(-1);   // no playback has id -1: nothing else happens
+
     public async Task PressAsync(string digits)
     {
         ArgumentNullException.ThrowIfNull(digits);

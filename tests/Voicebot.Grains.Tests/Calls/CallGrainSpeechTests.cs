@@ -89,7 +89,7 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
         fixture.Recognizer.Hear(call.CallId, "c'est ma box internet");
         await call.Sink.WaitForPhraseAsync("solution_internet", ct);
         fixture.Time.Advance(TimeSpan.FromSeconds(20));
-        await Task.Delay(300, ct);
+        await call.SettleAsync();
 
         Assert.DoesNotContain("are_you_there", call.Sink.PhraseKeys);
         Assert.False(call.Sink.IsHungUp);

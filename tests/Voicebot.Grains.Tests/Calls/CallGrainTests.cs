@@ -134,14 +134,14 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         await WaitForListeningAsync(call, ct);
 
         fixture.Time.Advance(TimeSpan.FromSeconds(7.9));
-        await Task.Delay(200, ct);
+        await call.SettleAsync();
         Assert.DoesNotContain("are_you_there", call.Sink.PhraseKeys);
         fixture.Time.Advance(TimeSpan.FromSeconds(0.2));
         await call.Sink.WaitForPhraseAsync("are_you_there", ct);
         Assert.False(call.Sink.IsHungUp);
         await WaitForListeningAsync(call, ct);   // the rest of the silence counts once « Allô ? » has been heard
         fixture.Time.Advance(TimeSpan.FromSeconds(6.9));
-        await Task.Delay(200, ct);
+        await call.SettleAsync();
         Assert.False(call.Sink.IsHungUp);
         fixture.Time.Advance(TimeSpan.FromSeconds(0.2));
         await call.Sink.WaitForHangUpAsync(ct);
@@ -166,9 +166,9 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         fixture.Time.Advance(TimeSpan.FromSeconds(6));
         await call.PressAsync("06");
         await WaitForHistoryAsync(call, h => h.Count(t => t.Kind == TurnKind.Dtmf) >= 2, ct);
-        await Task.Delay(200, ct);
+        await call.SettleAsync();
         fixture.Time.Advance(TimeSpan.FromSeconds(6));
-        await Task.Delay(200, ct);
+        await call.SettleAsync();
 
         Assert.DoesNotContain("are_you_there", call.Sink.PhraseKeys);
     }
@@ -182,7 +182,7 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
         await WaitForListeningAsync(call, ct);
 
         fixture.Time.Advance(TimeSpan.FromSeconds(30));
-        await Task.Delay(200, ct);
+        await call.SettleAsync();
         Assert.DoesNotContain("are_you_there", call.Sink.PhraseKeys);
         fixture.Time.Advance(TimeSpan.FromSeconds(15));
         await call.Sink.WaitForPhraseAsync("are_you_there", ct);
