@@ -79,6 +79,9 @@ internal sealed class OutboundPacer : IDisposable
     /// <summary>Whether the clock thread runs under real-time scheduling (known once it has started).</summary>
     public bool IsRealtime => Volatile.Read(ref _isRealtime);
 
+    /// <summary>Ticks the wire sender has run so far (0 without the sender).</summary>
+    public long WireTicks => Volatile.Read(ref _wire)?.Ticks ?? 0;
+
     /// <summary>Ticks run so far.</summary>
     public long Ticks => Interlocked.Read(ref _ticks);
 

@@ -109,6 +109,9 @@ internal sealed partial class WireSender : IDisposable
         }
     }
 
+    /// <summary>Ticks the sender has run so far (each writes at most one message per call).</summary>
+    public long Ticks => (long)TicksOf(_handle);
+
     /// <summary>The sender thread's kernel id (its scheduler counters are in <c>/proc/self/task/&lt;id&gt;/schedstat</c>).</summary>
     public int ThreadId => ThreadIdOf(_handle);
 
@@ -202,6 +205,10 @@ internal sealed partial class WireSender : IDisposable
     [LibraryImport(Library, EntryPoint = "vbw_read_ticks")]
     [SuppressGCTransition]
     private static partial int ReadTicks(nint sender, ref ulong cursor, ref WireTick ticks, int max);
+
+    [LibraryImport(Library, EntryPoint = "vbw_ticks")]
+    [SuppressGCTransition]
+    private static partial ulong TicksOf(nint sender);
 
     [LibraryImport(Library, EntryPoint = "vbw_thread_id")]
     [SuppressGCTransition]

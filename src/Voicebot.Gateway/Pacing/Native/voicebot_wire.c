@@ -402,6 +402,11 @@ VBW_EXPORT void vbw_slot_stats_read(vbw_slot *slot, vbw_slot_stats *stats) {
     stats->hangup_sent = atomic_load_explicit(&slot->hangup_sent, memory_order_acquire);
 }
 
+// Ticks run so far.
+VBW_EXPORT uint64_t vbw_ticks(vbw_sender *sender) {
+    return atomic_load_explicit(&sender->ticks_written, memory_order_acquire);
+}
+
 // The sender thread's kernel id (for /proc/self/task/<id>/schedstat).
 VBW_EXPORT int32_t vbw_thread_id(vbw_sender *sender) {
     return atomic_load(&sender->thread_id);
