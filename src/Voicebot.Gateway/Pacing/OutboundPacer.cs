@@ -138,6 +138,11 @@ internal sealed class OutboundPacer : IDisposable
         if (_wireWanted && _time == TimeProvider.System)
         {
             _wire = WireSender.TryStart(_realtimePriority, out var unavailable);
+            if (_traceFile is not null)
+            {
+                _wire?.TraceScheduling();   // before the first call: every traced tick has the sender's own counters
+            }
+
             var realtime = _wire?.Realtime.Detail;
             ThreadPool.UnsafeQueueUserWorkItem(
                 static state =>
@@ -237,6 +242,11 @@ internal sealed class OutboundPacer : IDisposable
             thread.Join(TimeSpan.FromSeconds(1));
         }
 
+        if (_wire is not null && _trace is not null)
+        {
+            ReadWireTicks();   // the sender's last ticks, which the pacer thread has not read
+        }
+
         // Every session has removed its slot by now (the connections closed before the gateway is disposed); a slot
         // left behind would only be freed with the process.
         _wire?.Dispose();
@@ -280,13 +290,9 @@ internal sealed class OutboundPacer : IDisposable
         if (_traceFile is not null)
         {
             _trace = new PacerTrace(_traceFile);
-            if (_wire is { } wire)
+            if (_wire is null)
             {
-                _trace.AttachToThread(wire.ThreadId);   // the rows are the sender's ticks: the ones callers hear
-            }
-            else
-            {
-                _trace.AttachToCurrentThread();
+                _trace.AttachToCurrentThread();   // with the sender, the rows carry its own counters (StartClockLocked)
             }
         }
 
@@ -402,7 +408,8 @@ internal sealed class OutboundPacer : IDisposable
                     WireSender.FromMonotonicNanoseconds(tick.Due),
                     WireSender.FromMonotonicNanoseconds(tick.Started),
                     WireSender.FromMonotonicNanoseconds(tick.Ended),
-                    tick.Sessions);
+                    tick.Sessions,
+                    (tick.RunNanoseconds, tick.WaitNanoseconds));
             }
 
             if (count < _wireTicks.Length)

@@ -62,19 +62,15 @@ internal sealed class PacerTrace : IDisposable
         }
     }
 
-    /// <summary>Binds the scheduler counters to the native wire sender's thread, which the rows then describe.</summary>
-    public void AttachToThread(int threadId)
-    {
-        var path = $"/proc/self/task/{threadId}/schedstat";
-        if (OperatingSystem.IsLinux() && File.Exists(path))
-        {
-            _schedstatHandle?.Dispose();
-            _schedstatHandle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        }
-    }
-
     /// <summary>Records one tick. Pacer thread only; allocation-free.</summary>
-    public void Record(long due, long started, long ended, int sessions)
+    public void Record(long due, long started, long ended, int sessions) =>
+        Record(due, started, ended, sessions, scheduling: null);
+
+    /// <summary>
+    /// Records one tick of another thread that read its own scheduler counters at the end of the tick (the native wire
+    /// sender). Pacer thread only; allocation-free.
+    /// </summary>
+    public void Record(long due, long started, long ended, int sessions, (long Run, long Wait)? scheduling)
     {
         var sequence = _written;
         ref var sample = ref _ring[sequence & (Capacity - 1)];
@@ -90,7 +86,7 @@ internal sealed class PacerTrace : IDisposable
         sample.JitMethods = JitInfo.GetCompiledMethodCount(currentThread: false);
         sample.PoolPending = ThreadPool.PendingWorkItemCount;
         sample.PoolThreads = ThreadPool.ThreadCount;
-        (sample.RunNanoseconds, sample.WaitNanoseconds) = ReadSchedstat();
+        (sample.RunNanoseconds, sample.WaitNanoseconds) = scheduling ?? ReadSchedstat();
         sample.OwnJitTicks = JitInfo.GetCompilationTime(currentThread: true).Ticks;
         Volatile.Write(ref _written, sequence + 1);
     }

@@ -109,11 +109,11 @@ internal sealed partial class WireSender : IDisposable
         }
     }
 
+    /// <summary>From now on each tick in the log carries the sender thread's scheduler counters (time on a CPU, time waiting for one).</summary>
+    public void TraceScheduling() => TraceSchedulingOf(_handle);
+
     /// <summary>Ticks the sender has run so far (each writes at most one message per call).</summary>
     public long Ticks => (long)TicksOf(_handle);
-
-    /// <summary>The sender thread's kernel id (its scheduler counters are in <c>/proc/self/task/&lt;id&gt;/schedstat</c>).</summary>
-    public int ThreadId => ThreadIdOf(_handle);
 
     /// <summary>When the sender's next tick is due, in <see cref="Stopwatch"/> timestamps.</summary>
     public long NextDue => FromMonotonicNanoseconds(NextDueOf(_handle));
@@ -206,13 +206,12 @@ internal sealed partial class WireSender : IDisposable
     [SuppressGCTransition]
     private static partial int ReadTicks(nint sender, ref ulong cursor, ref WireTick ticks, int max);
 
+    [LibraryImport(Library, EntryPoint = "vbw_trace_scheduling")]
+    private static partial void TraceSchedulingOf(nint sender);
+
     [LibraryImport(Library, EntryPoint = "vbw_ticks")]
     [SuppressGCTransition]
     private static partial ulong TicksOf(nint sender);
-
-    [LibraryImport(Library, EntryPoint = "vbw_thread_id")]
-    [SuppressGCTransition]
-    private static partial int ThreadIdOf(nint sender);
 
     [LibraryImport(Library, EntryPoint = "vbw_next_due")]
     [SuppressGCTransition]
@@ -311,6 +310,8 @@ internal struct WireTick
     public long Ended;
     public int Sessions;
     public int Reserved;
+    public long RunNanoseconds;
+    public long WaitNanoseconds;
 }
 
 /// <summary>What the wire sender did for one call so far.</summary>

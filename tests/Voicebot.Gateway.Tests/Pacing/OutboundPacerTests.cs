@@ -523,6 +523,45 @@ public sealed class OutboundPacerTests
     }
 
     [Fact]
+    public async Task Clock_WithTheWireSenderAndATraceFile_TracesTheSendersTicksWithItsOwnSchedulerCounters()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "The native wire sender runs on Linux only.");
+        var ct = TestContext.Current.CancellationToken;
+        var directory = Directory.CreateTempSubdirectory("voicebot-pacer-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "trace.csv");
+            await using (var host = await GatewayTestHost.StartAsync(o => o.PacerTraceFile = path, cancellationToken: ct))
+            {
+                var pacer = host.Services.GetRequiredService<OutboundPacer>();
+                var client = await host.ConnectAsync(ct);
+                await client.SendUuidAsync(Guid.NewGuid(), ct);
+                client.StartAudioPump();
+                for (var i = 0; i < 20; i++)
+                {
+                    await client.ReadFrameAsync(ct);
+                }
+
+                Assert.True(pacer.UsesWireSender);
+                await client.DisposeAsync();
+            }
+
+            // The host has stopped: the trace is written. Its rows are the sender's ticks, each with the sender
+            // thread's own counters read at the end of that tick (never the pacer's, read when it drained the log).
+            var rows = File.ReadAllLines(path).Skip(1).Select(l => l.Split(',')).Where(r => r[3] != "0").ToList();
+            Assert.True(rows.Count >= 20, $"{rows.Count} rows with a call traced");
+            var run = rows.Select(r => long.Parse(r[12], CultureInfo.InvariantCulture)).ToList();
+            Assert.All(run, r => Assert.True(r > 0));
+            Assert.Equal(run.Order().ToList(), run);                    // a thread's time on a CPU only grows
+            Assert.True(run.Distinct().Count() >= rows.Count / 2);     // read per tick, not once per drained batch
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Clock_OnTheSystemClockWithATraceFile_TracesEveryTickAndRunsRealTimeWhenPermitted()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -31,6 +31,8 @@ typedef struct vbw_tick {
     int64_t ended;
     int32_t sessions;
     int32_t reserved;
+    int64_t run_ns;  // the thread's time on a CPU so far, when scheduling is traced (schedstat), else 0
+    int64_t wait_ns; // its time runnable but waiting for a CPU so far, likewise
 } vbw_tick;
 
 typedef struct vbw_slot_stats {
@@ -77,7 +79,8 @@ typedef struct vbw_sender {
     int64_t period_ns;
     int rt_priority;
     _Atomic int stop;
-    _Atomic int32_t thread_id;
+    _Atomic int trace_scheduling;
+    int schedstat_fd; // the thread's own /proc/thread-self/schedstat, opened by the thread
     _Atomic int rt_result; // -1 until the thread has started; then 0 (real-time) or the errno of the refusal
     _Atomic int64_t next_due;
     _Atomic uint64_t ticks_written;
@@ -171,15 +174,31 @@ static void write_slot(vbw_slot *slot) {
     message_written(slot, is_silence, tail, message, length);
 }
 
+// The first two fields of the calling thread's schedstat: time on a CPU and time waiting on a run queue (ns).
+static void read_schedstat(int fd, int64_t *run_ns, int64_t *wait_ns) {
+    char text[96];
+    ssize_t length = fd < 0 ? -1 : pread(fd, text, sizeof text - 1, 0);
+    if (length <= 0) {
+        *run_ns = 0;
+        *wait_ns = 0;
+        return;
+    }
+
+    text[length] = 0;
+    char *end;
+    *run_ns = strtoll(text, &end, 10);
+    *wait_ns = strtoll(end, NULL, 10);
+}
+
 static void *run(void *argument) {
     vbw_sender *sender = argument;
+    sender->schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
     int result = 0;
     if (sender->rt_priority > 0) {
         struct sched_param parameter = {.sched_priority = sender->rt_priority};
         result = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameter);
     }
 
-    atomic_store(&sender->thread_id, (int32_t)gettid());
     pthread_mutex_lock(&sender->start_lock);
     atomic_store(&sender->rt_result, result);
     pthread_cond_broadcast(&sender->started);
@@ -211,8 +230,19 @@ static void *run(void *argument) {
         tick->started = started;
         tick->ended = now_ns();
         tick->sessions = (int32_t)sessions;
+        if (atomic_load_explicit(&sender->trace_scheduling, memory_order_relaxed)) {
+            read_schedstat(sender->schedstat_fd, &tick->run_ns, &tick->wait_ns);
+        } else {
+            tick->run_ns = 0;
+            tick->wait_ns = 0;
+        }
+
         atomic_store_explicit(&sender->ticks_written, sequence + 1, memory_order_release);
         since_anchor++;
+    }
+
+    if (sender->schedstat_fd >= 0) {
+        close(sender->schedstat_fd);
     }
 
     return NULL;
@@ -402,14 +432,14 @@ VBW_EXPORT void vbw_slot_stats_read(vbw_slot *slot, vbw_slot_stats *stats) {
     stats->hangup_sent = atomic_load_explicit(&slot->hangup_sent, memory_order_acquire);
 }
 
+// From now on every tick in the log carries the thread's scheduler counters (for the capacity bench's trace).
+VBW_EXPORT void vbw_trace_scheduling(vbw_sender *sender) {
+    atomic_store(&sender->trace_scheduling, 1);
+}
+
 // Ticks run so far.
 VBW_EXPORT uint64_t vbw_ticks(vbw_sender *sender) {
     return atomic_load_explicit(&sender->ticks_written, memory_order_acquire);
-}
-
-// The sender thread's kernel id (for /proc/self/task/<id>/schedstat).
-VBW_EXPORT int32_t vbw_thread_id(vbw_sender *sender) {
-    return atomic_load(&sender->thread_id);
 }
 
 // When the next tick is due (CLOCK_MONOTONIC, ns): where a message queued now lands on the call's timeline.
