@@ -95,7 +95,8 @@ public sealed class AmiClientTests
             emulator.SetGlobalVariable($"V{i}", $"value-{i}");
         }
 
-        emulator.ActionDelays["QueueSummary"] = TimeSpan.FromMilliseconds(300);
+        var holdSummary = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        emulator.ActionGates["QueueSummary"] = holdSummary.Task;   // answered only once every Getvar has its reply
         await using var ami = await AmiTestClient.StartAsync(AmiTestClient.OptionsFor(emulator), cancellationToken: ct);
 
         var slow = ami.Client.SendAsync(new AmiAction("QueueSummary"), ct);
@@ -103,6 +104,7 @@ public sealed class AmiClientTests
             .Select(i => ami.Client.SendAsync(new AmiAction("Getvar") { ["Variable"] = $"V{i}" }, ct))
             .ToArray();
         var replies = await Task.WhenAll(gets);
+        holdSummary.SetResult();
         var summary = await slow;
 
         for (var i = 0; i < 20; i++)

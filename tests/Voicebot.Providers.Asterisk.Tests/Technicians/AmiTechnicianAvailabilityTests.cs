@@ -80,11 +80,14 @@ public sealed class AmiTechnicianAvailabilityTests
         var ct = TestContext.Current.CancellationToken;
         await using var emulator = await AmiEmulator.StartAsync(ct);
         emulator.SetQueue("technicians", available: 2);
-        emulator.ActionDelays["QueueSummary"] = TimeSpan.FromMilliseconds(100);
+        var holdSummary = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        emulator.ActionGates["QueueSummary"] = holdSummary.Task;   // unanswered until all 20 calls have asked
         await using var ami = await AmiTestClient.StartAsync(AmiTestClient.OptionsFor(emulator), cancellationToken: ct);
         var availability = Create(ami);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => availability.IsAvailableAsync(Guid.NewGuid(), ct).AsTask()));
+        var asking = Enumerable.Range(0, 20).Select(_ => availability.IsAvailableAsync(Guid.NewGuid(), ct).AsTask()).ToArray();
+        holdSummary.SetResult();
+        var answers = await Task.WhenAll(asking);
 
         Assert.All(answers, Assert.True);
         Assert.Equal(1, emulator.CountActions("QueueSummary"));
