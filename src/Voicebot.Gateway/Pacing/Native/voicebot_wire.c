@@ -297,6 +297,18 @@ VBW_EXPORT void vbw_stop(vbw_sender *sender) {
     free(sender);
 }
 
+// Frees a slot the thread no longer sees, and closes its socket duplicate.
+static void free_slot(vbw_slot *slot) {
+    if (slot->fd >= 0) {
+        close(slot->fd);
+    }
+
+    free(slot->entries);
+    free(slot->lengths);
+    free(slot->silence);
+    free(slot);
+}
+
 // Adds a call: from the next tick the thread writes to a duplicate of fd one message per tick. capacity must be a power
 // of two; message_bytes is the largest message queued; silence is written whenever nothing is queued. Returns the slot,
 // or NULL with *error set (the caller keeps pacing that call itself).
@@ -322,13 +334,7 @@ VBW_EXPORT vbw_slot *vbw_add(vbw_sender *sender, int32_t fd, uint32_t capacity, 
     slot->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (slot->entries == NULL || slot->lengths == NULL || slot->silence == NULL || slot->fd < 0) {
         *error = slot->fd < 0 ? errno : ENOMEM;
-        if (slot->fd >= 0) {
-            close(slot->fd);
-        }
-        free(slot->entries);
-        free(slot->lengths);
-        free(slot->silence);
-        free(slot);
+        free_slot(slot);
         return NULL;
     }
 
@@ -338,11 +344,7 @@ VBW_EXPORT vbw_slot *vbw_add(vbw_sender *sender, int32_t fd, uint32_t capacity, 
         vbw_slot **grown = realloc(sender->slots, (size_t)sender->room * 2 * sizeof(vbw_slot *));
         if (grown == NULL) {
             pthread_mutex_unlock(&sender->lock);
-            close(slot->fd);
-            free(slot->entries);
-            free(slot->lengths);
-            free(slot->silence);
-            free(slot);
+            free_slot(slot);
             *error = ENOMEM;
             return NULL;
         }
@@ -367,11 +369,7 @@ VBW_EXPORT void vbw_remove(vbw_sender *sender, vbw_slot *slot) {
         }
     }
     pthread_mutex_unlock(&sender->lock);
-    close(slot->fd);
-    free(slot->entries);
-    free(slot->lengths);
-    free(slot->silence);
-    free(slot);
+    free_slot(slot);
 }
 
 // Queues one whole message. Returns 1 when queued, 0 when the ring is full, -1 when the message is too large.
