@@ -12,7 +12,7 @@ namespace Voicebot.Testing.Emulators.Ami;
 /// the session after a refused one, as Asterisk does), <c>Logoff</c>, <c>Ping</c>, <c>QueueSummary</c> (list reply),
 /// <c>Status</c> with <c>Variables</c> (list reply), <c>Getvar</c>/<c>Setvar</c> (channel or global), <c>Redirect</c>
 /// (recorded; can be told to fail); anything else gets "Invalid/unknown command". Each action is answered on its own
-/// task, so replies can come back out of order (<see cref="ActionGates"/>, <see cref="ActionDelays"/>). Fault injection: drop every connection,
+/// task, so replies can come back out of order (<see cref="ActionGates"/>). Fault injection: drop every connection,
 /// refuse the next logins, leave actions unanswered. Unsolicited events go to sessions that logged in with an
 /// <c>Events</c> mask other than <c>off</c>. Thread-safe.
 /// </summary>
@@ -54,9 +54,6 @@ public sealed class AmiEmulator : IAsyncDisposable
 
     /// <summary>The accepted secret; may be changed while running (an operator fixing manager.conf).</summary>
     public string Secret { get; set; } = DefaultSecret;
-
-    /// <summary>Delay before answering an action, by action name (case-insensitive).</summary>
-    public ConcurrentDictionary<string, TimeSpan> ActionDelays { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Actions held until the task completes, by action name (case-insensitive): replies out of order, by event.</summary>
     public ConcurrentDictionary<string, Task> ActionGates { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -268,11 +265,6 @@ public sealed class AmiEmulator : IAsyncDisposable
             if (UnansweredActions.ContainsKey(name))
             {
                 return;
-            }
-
-            if (ActionDelays.TryGetValue(name, out var delay))
-            {
-                await Task.Delay(delay, _stopping.Token);
             }
 
             if (ActionGates.TryGetValue(name, out var gate))
