@@ -79,11 +79,13 @@ public sealed class AudioSocketOptions : IValidatableObject
 
     /// <summary>
     /// How many 20 ms frames of the bot's audio are queued for the wire sender ahead of the wire: the longest stall of
-    /// the runtime (a GC suspension) the caller does not hear. A barge-in drops them at once, and a new phrase's first
-    /// frame still goes out at the next tick, so the lead costs no latency. Default 6 (120 ms); 1–16.
+    /// the runtime (a GC suspension, a starved thread pool) the caller does not hear. A barge-in drops them at once, a
+    /// new phrase's first frame still goes out at the next tick, and the recording, the echo reference and "playback
+    /// finished" follow what the sender wrote, so the lead costs no latency and changes nothing else. Default 16
+    /// (320 ms); 1–32.
     /// </summary>
-    [Range(1, 16)]
-    public int WireLeadFrames { get; set; } = 6;
+    [Range(1, 32)]
+    public int WireLeadFrames { get; set; } = 16;
 
     /// <summary>
     /// Runs the outbound path once over an in-memory pipe at start-up, before the first call, so the first caller's

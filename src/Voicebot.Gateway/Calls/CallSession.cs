@@ -67,14 +67,14 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     private bool _disposed;
 
     // The native wire sender's queue for this call (null: the pacer writes the socket's pipe itself). Frames are queued
-    // up to _wireLead ahead of the wire; their levels wait in _pendingLevels until the sender reports them written, so
-    // the barge-in echo reference follows the wire, not the queue.
+    // up to _wireLead ahead of the wire; the ledger keeps what each becomes once the sender reports it written (echo
+    // reference, recording, playback finished), so those follow the wire, not the queue.
     private WireSlot? _wire;
     private int _wireLead;
     private byte[]? _wireFrame;
-    private double[] _pendingLevels = [];
-    private int _pendingLevelStart;
-    private int _pendingLevelCount;
+    private WireLedger? _ledger;
+    private ulong _accountedAudio;
+    private ulong _accountedSilence;
     private WireSlotStats _wireSeen;
     private bool _wireHangupSent;
 
@@ -214,6 +214,15 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
 
     /// <summary>Runs of caller speech over the bot too short to interrupt it.</summary>
     internal long BargeInsRejectedTooShort => _bargeIn?.RejectedTooShort ?? 0;
+
+    /// <summary>What the native wire sender did for this call so far; <see langword="null"/> when the pacer writes the socket.</summary>
+    internal WireSlotStats? WireStats => Volatile.Read(ref _wire)?.ReadStats();
+
+    /// <summary>
+    /// The lock every change to the call's outbound queue takes. Tests hold it to stall the pacer's tick as a runtime
+    /// pause would.
+    /// </summary>
+    internal Lock SyncRoot => _gate;
 
     /// <summary>The last barge-in, or <see langword="null"/>.</summary>
     internal BargeInReaction? LastBargeIn => Volatile.Read(ref _lastBargeIn);
@@ -446,7 +455,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             _wireLead = Math.Min(lead, wire.Capacity / 2);
             _wireFrame = new byte[AudioSocketFrameReader.HeaderSize + FrameBytes];
             AudioSocketFrameWriter.WriteHeader(_wireFrame, OutboundKind, FrameBytes);
-            _pendingLevels = new double[wire.Capacity];
+            _ledger = new WireLedger(2 * wire.Capacity, FrameBytes, keepPayloads: Recorder is not null);
             Volatile.Write(ref _wire, wire);
             UpdatePlayingLocked();
             TopUpWireLocked();
@@ -480,38 +489,50 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     }
 
     /// <summary>
-    /// The frames the sender wrote since the last tick go into the echo reference, in the order they went out (queued
-    /// audio, then the silence it wrote when none was queued), so barge-in compares the caller with what was on the wire.
+    /// The frames the sender wrote since the last tick, in the order they went out (queued audio, then the silence it
+    /// wrote when none was queued), go into the echo reference (barge-in compares the caller with what was on the wire)
+    /// and the recording; then the playbacks whose last frame is out are reported finished.
     /// </summary>
     private void AccountWrittenLocked(in WireSlotStats stats)
     {
-        if (_echo is null)
+        var ledger = _ledger!;
+        for (var audio = stats.AudioSent - _accountedAudio; audio > 0; audio--)
         {
-            return;
-        }
-
-        for (var audio = stats.AudioSent - _wireSeen.AudioSent; audio > 0; audio--)
-        {
-            var rms = 0.0;
-            if (_pendingLevelCount > 0)
+            if (!ledger.TryTakeWritten(out var payload, out var rms, out var startsAt))
             {
-                rms = _pendingLevels[_pendingLevelStart];
-                _pendingLevelStart = (_pendingLevelStart + 1) % _pendingLevels.Length;
-                _pendingLevelCount--;
+                break;
             }
 
-            if (rms > 0)
+            if (!payload.IsEmpty)
             {
-                Volatile.Write(ref _lastAudibleFrame, _echo.Count);
+                Recorder?.WriteBot(payload, startsAt);
             }
 
-            _echo.Add(rms);
+            if (_echo is not null)
+            {
+                if (rms > 0)
+                {
+                    Volatile.Write(ref _lastAudibleFrame, _echo.Count);
+                }
+
+                _echo.Add(rms);
+            }
         }
 
-        for (var silence = stats.SilenceSent - _wireSeen.SilenceSent; silence > 0; silence--)
+        for (var silence = stats.SilenceSent - _accountedSilence; silence > 0 && _echo is not null; silence--)
         {
             _echo.Add(0);
         }
+
+        _accountedAudio = stats.AudioSent;
+        _accountedSilence = stats.SilenceSent;
+
+        while (ledger.TryTakeFinished(out var id))
+        {
+            _finished?.Writer.TryWrite(id);
+        }
+
+        UpdatePlayingLocked();
     }
 
     /// <summary>
@@ -526,8 +547,9 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             return;
         }
 
+        var ledger = _ledger!;
         var queued = (int)wire.ReadStats().Queued;
-        var room = wire.Room;
+        var room = Math.Min(wire.Room, ledger.Room);
         while (queued < _wireLead && room > 0)
         {
             var hasAudio = _current is not null || TryTakeNextLocked(midFrame: false);
@@ -544,14 +566,10 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
 
             var payload = frame.AsSpan(AudioSocketFrameReader.HeaderSize, FrameBytes);
+            ledger.Filling = true;
             var filled = FillPayloadLocked(payload);
-            Recorder?.WriteBot(payload, wire.StartOfQueued(queued));
-            if (_echo is not null)
-            {
-                _pendingLevels[(_pendingLevelStart + _pendingLevelCount) % _pendingLevels.Length] = filled > 0 ? PcmLevel.Rms(payload) : 0;
-                _pendingLevelCount = Math.Min(_pendingLevelCount + 1, _pendingLevels.Length);
-            }
-
+            ledger.Filling = false;
+            ledger.Add(payload, filled > 0 ? PcmLevel.Rms(payload) : 0, wire.StartOfQueued(queued));
             wire.TryPush(frame);
             queued++;
             room--;
@@ -560,7 +578,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         // After the frames are queued: told before, the sender could find the ring still empty and count the silence
         // before a phrase's first frame as a frame the caller missed.
         UpdatePlayingLocked();
-        wire.SetPlaying(Volatile.Read(ref _playing));
+        wire.SetPlaying(BotHasMoreToSayLocked());
     }
 
     /// <summary>
@@ -683,6 +701,11 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         {
             _streamingId = chunk.Id;
         }
+        else if (_ledger is { } ledger)
+        {
+            _streamingId = null;
+            ledger.Finish(chunk.Id);   // reported once its last frame is on the wire
+        }
         else
         {
             _streamingId = null;
@@ -755,8 +778,9 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
 
         if (_wire is { } wire)
         {
-            dropped += wire.Flush() * FrameBytes;   // what the sender had not started writing
-            _pendingLevelCount = 0;
+            var flushed = wire.Flush();   // what the sender had not started writing
+            _ledger!.DropNewest(flushed);
+            dropped += flushed * FrameBytes;
         }
 
         _discardId = _openTailId ?? _discardId;
@@ -770,15 +794,22 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         return dropped;
     }
 
+    /// <summary>
+    /// The bot is talking while it has audio queued (or a stream open) or, with the wire sender, audible frames not yet
+    /// reported written: barge-in is armed until the caller has heard the last of it.
+    /// </summary>
     private void UpdatePlayingLocked()
     {
-        var playing = _audiblePending > 0 || _streamingId is not null;
-        Volatile.Write(ref _playing, playing);
-        if (!playing)
+        var more = BotHasMoreToSayLocked();
+        Volatile.Write(ref _playing, more || _ledger is { HoldsAudible: true });
+        if (!more)
         {
             _wire?.SetPlaying(false);   // "talking" is told to the sender only once frames are queued (TopUpWireLocked)
         }
     }
+
+    /// <summary>Audio still to be queued: an empty sender ring means the caller misses a frame.</summary>
+    private bool BotHasMoreToSayLocked() => _audiblePending > 0 || _streamingId is not null;
 
     private void BargeIn(long sequence)
     {
@@ -791,8 +822,14 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
 
             int? playbackId = _current?.Id ?? (_queue.TryPeek(out var next) ? next.Item.Id : _streamingId);
-            var frame = _echo!.Count;
-            reaction = new BargeInReaction(sequence, frame, playbackId, DropQueueLocked());
+            if (_wire is { } wire)
+            {
+                AccountWrittenLocked(wire.ReadStats());   // the echo reference up to the wire at the flush
+            }
+
+            var flushed = DropQueueLocked();
+            var frame = _echo!.Count + (_ledger?.Count ?? 0);   // the first frame out after the flush
+            reaction = new BargeInReaction(sequence, frame, playbackId, flushed);
         }
 
         Volatile.Write(ref _lastBargeIn, reaction);

@@ -67,11 +67,11 @@ internal sealed class OutboundPacer : IDisposable
         _realtimePriority = options?.Value.PacerRealtimePriority ?? 0;
         _traceFile = string.IsNullOrWhiteSpace(options?.Value.PacerTraceFile) ? null : options.Value.PacerTraceFile;
         _wireWanted = options?.Value.WireSender ?? false;
-        _wireLead = options?.Value.WireLeadFrames ?? 6;
+        _wireLead = options?.Value.WireLeadFrames ?? 16;
     }
 
     /// <summary>Messages each call's queue in the wire sender holds: twice the largest lead, so a flush never leaves it full.</summary>
-    internal const int WireCapacity = 32;
+    internal const int WireCapacity = 64;
 
     /// <summary>Whether the native wire sender writes the calls' frames (known once the clock has started).</summary>
     public bool UsesWireSender => Volatile.Read(ref _wire) is not null;

@@ -6,6 +6,7 @@ using Voicebot.Abstractions.Calls;
 using Voicebot.Recordings;
 using Voicebot.Recordings.Files;
 using Voicebot.Recordings.Recording;
+using Voicebot.Testing;
 using Voicebot.Testing.Gateway;
 using Voicebot.Testing.Paths;
 
@@ -55,6 +56,41 @@ public sealed class CallRecordingTests : IDisposable
         Assert.Equal(4000, right.Count(s => s == BotTone));         // the whole phrase, as sent on the wire
         Assert.DoesNotContain(BotTone, left);
         Assert.DoesNotContain(CallerTone, right);
+    }
+
+    [Fact]
+    public async Task Call_FlushedMidPhrase_TheRecordingHoldsOnlyTheBotAudioTheCallerReceived()
+    {
+        var ct = Timeout();
+        await using var host = await StartAsync(_root, logs: null, ct);
+        host.Control.OnStarted = call => call.Media!.PlayAsync(new PlaybackItem(1, "tone", Tone(BotTone, 40_000), 8000));
+        await using var asterisk = await host.ConnectAsync(ct);
+        var callId = Guid.NewGuid();
+
+        await asterisk.SendUuidAsync(callId, ct);
+        var heard = new List<ReceivedFrame>(await asterisk.ReadUntilAsync(f => f.Payload.Length > 0 && BinaryPrimitives.ReadInt16LittleEndian(f.Payload) == BotTone, ct));
+        for (var i = 0; i < 10; i++)
+        {
+            heard.Add(await asterisk.ReadFrameAsync(ct) ?? throw new InvalidOperationException("The gateway closed the call."));
+        }
+
+        // The control plane stops the bot (as on a barge-in): what was queued ahead of the wire never goes out.
+        await host.Control.Call(callId).Media!.FlushAsync();
+        while (!heard[^1].IsSilence)
+        {
+            heard.Add(await asterisk.ReadFrameAsync(ct) ?? throw new InvalidOperationException("The gateway closed the call."));
+        }
+
+        await asterisk.HangUpAsync();
+        await host.Control.Call(callId).Ended.Task.WaitAsync(ct);
+        var writer = host.Services.GetRequiredService<CallRecordingWriter>();
+        await Waits.UntilAsync(() => writer.ActiveRecordings == 0, ct);
+
+        var path = Assert.Single(Directory.GetFiles(_root, $"*_{callId:D}.wav", SearchOption.AllDirectories));
+        var (_, right) = Split(await File.ReadAllBytesAsync(path, ct));
+        var received = heard.Sum(f => CountSamples(f.Payload, BotTone));
+        Assert.InRange(received, 11 * 160, 39_000);
+        Assert.Equal(received, right.Count(s => s == BotTone));
     }
 
     [Fact]
@@ -121,6 +157,17 @@ public sealed class CallRecordingTests : IDisposable
         }
 
         return pcm;
+    }
+
+    private static int CountSamples(byte[] pcm, short value)
+    {
+        var count = 0;
+        for (var i = 0; i + 1 < pcm.Length; i += 2)
+        {
+            count += BinaryPrimitives.ReadInt16LittleEndian(pcm.AsSpan(i)) == value ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static (short[] Left, short[] Right) Split(byte[] wav)
