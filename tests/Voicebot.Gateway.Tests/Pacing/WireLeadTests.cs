@@ -99,7 +99,11 @@ public sealed class WireLeadTests
                 held.SetResult(stats.AudioSent + stats.SilenceSent);
                 release.Wait(ct);
             }
-        }) { IsBackground = true, Name = "stall" };
+        })
+        {
+            IsBackground = true,
+            Name = "stall",
+        };
         holder.Start();
         var start = await held.Task.WaitAsync(ct);
         ulong Written() => session.WireStats!.Value is var s ? s.AudioSent + s.SilenceSent - start : 0;
