@@ -274,7 +274,7 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.Equal(11, finished);
         Assert.False(recorded.PlaybackFinished.Reader.TryRead(out _));
         Assert.All(after, f => Assert.True(f.IsSilence));
-        Assert.Equal(0, ((CallSession)recorded.Media!).PlaybackUnderruns);
+        Assert.Equal(0, ((CallSession)recorded.Media!).StarvedFrames);
     }
 
     [Fact]
@@ -305,9 +305,9 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.Equal([.. second[320..], .. new byte[240]], tail.Payload);
         Assert.Equal(12, finished);
         var silentWhileWaiting = waiting.Count + resumed.Count - 1;
-        TestContext.Current.SendDiagnosticMessage($"Late chunk: 1 padded frame and {silentWhileWaiting} silent frames while waiting; underruns {session.PlaybackUnderruns}.");
-        Assert.Equal(1 + silentWhileWaiting, session.PlaybackUnderruns);
-        Assert.True(host.Services.GetRequiredService<OutboundPacer>().StarvedFrames >= session.PlaybackUnderruns);
+        TestContext.Current.SendDiagnosticMessage($"Late chunk: 1 padded frame and {silentWhileWaiting} silent frames while waiting; underruns {session.StarvedFrames}.");
+        Assert.Equal(1 + silentWhileWaiting, session.StarvedFrames);
+        Assert.True(host.Services.GetRequiredService<OutboundPacer>().StarvedFrames >= session.StarvedFrames);
     }
 
     [Fact]
@@ -339,7 +339,7 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.Equal([.. second[140..], .. new byte[60]], tail.Payload);
         Assert.Equal(12, finished);
         var silentWhileWaiting = waiting.Count + resumed.Count - 1;
-        Assert.Equal(silentWhileWaiting, session.PlaybackUnderruns);
+        Assert.Equal(silentWhileWaiting, session.StarvedFrames);
         await Waits.UntilAsync(() => pacer.StarvedFrames >= silentWhileWaiting, ct);   // counted at the pacer's next tick
     }
 

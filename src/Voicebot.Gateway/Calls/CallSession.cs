@@ -12,22 +12,22 @@ using Voicebot.Recordings.Recording;
 namespace Voicebot.Gateway.Calls;
 
 /// <summary>
-/// One call's media state on this gateway: the outbound queue written by <see cref="Pacing.OutboundPacer"/> one frame per
-/// tick, the inbound sequence, and the barge-in detector. The <see cref="ICallMediaSink"/> methods (Orleans observer
+/// One call's media state on this gateway: the outbound queue (<see cref="PlaybackQueue"/>) written one frame per
+/// tick by <see cref="Pacing.OutboundPacer"/> or the native wire sender, the inbound sequence, and the barge-in detector. The <see cref="ICallMediaSink"/> methods (Orleans observer
 /// calls), the pacer and the connection's read loop run on different threads; a lock guards the queue and the socket's
 /// <see cref="PipeWriter"/>, which only the pacer writes once the session exists.
 /// </summary>
 /// <remarks>
 /// Streamed speech (<see cref="PlaybackItem.MoreFollows"/>): chunks of one id are written back to back, so a chunk's
 /// tail and the next chunk's head share a frame. When the next chunk has not arrived by the time a frame is due, the
-/// frame goes out padded with silence (counted in <see cref="PlaybackUnderruns"/>) rather than stalling the clock.
+/// frame goes out padded with silence (counted in <see cref="StarvedFrames"/>) rather than stalling the clock.
 /// The id is reported finished once its final chunk is on the wire. A new item (another id) always starts on a frame
 /// boundary; an id abandoned by a new one before its final chunk is never reported.
 /// </remarks>
 internal sealed class CallSession : ICallMediaSink, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Queue<QueuedChunk> _queue = new();
+    private readonly PlaybackQueue _playback;
     private readonly PipeWriter _output;
     private readonly PipeReader? _input;
     private readonly ICallControl? _control;
@@ -40,19 +40,8 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     private readonly EchoReference? _echo;
     private readonly TimeProvider _time;
 
-    // Per playback item (not per frame): when it reached the gateway and when its first frame went out, for the record.
-    private readonly Dictionary<int, DateTimeOffset> _playbackQueued = [];
-    private readonly Dictionary<int, DateTimeOffset> _playbackStarted = [];
-
-    private PlaybackItem? _current;
-    private bool _currentAudible;
-    private int _offset;
-    private int _audiblePending;
-    private int? _streamingId;
-    private int? _openTailId;
-    private int? _discardId;
     private bool _playing;
-    private long _playbackUnderruns;
+    private long _starvedFrames;
     private long _lastAudibleFrame = -1;
     private BargeInReaction? _lastBargeIn;
     private ValueTask<FlushResult> _pendingFlush;
@@ -108,6 +97,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         _control = control;
         _logger = logger;
         _onFlushCompleted = OnFlushCompleted;
+        _playback = new PlaybackQueue(OnPlaybackFinished, _time);
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
         if (control is not null)
         {
@@ -129,8 +119,8 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         lock (_gate)
         {
             return new CallMediaFacts(
-                new Dictionary<int, DateTimeOffset>(_playbackQueued),
-                new Dictionary<int, DateTimeOffset>(_playbackStarted),
+                new Dictionary<int, DateTimeOffset>(_playback.QueuedAt),
+                new Dictionary<int, DateTimeOffset>(_playback.StartedAt),
                 recordingPath,
                 _time.GetUtcNow());
         }
@@ -163,15 +153,18 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     /// <summary>True while the bot has audible audio queued or playing, or a streamed phrase awaits its next chunk.</summary>
     internal bool IsPlaying => Volatile.Read(ref _playing);
 
-    /// <summary>Frames of streamed playback that went out padded with silence because the next chunk was late.</summary>
-    /// With the wire sender: the silence it wrote while a phrase's next frame was not queued in time.
-    internal long PlaybackUnderruns
+    /// <summary>
+    /// Frames the caller got silence in while the bot meant to talk: a streamed phrase's next chunk was late or, with
+    /// the wire sender, its next frame was not queued in time. ("Underrun" is the pacer's other case: the socket was
+    /// still busy, see <see cref="PacerWrite.Underrun"/>.)
+    /// </summary>
+    internal long StarvedFrames
     {
         get
         {
             lock (_gate)
             {
-                return _playbackUnderruns + (long)(_wire?.ReadStats().Starved ?? _wireSeen.Starved);
+                return _starvedFrames + (long)(_wire?.ReadStats().Starved ?? _wireSeen.Starved);
             }
         }
     }
@@ -261,36 +254,11 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
                 $"Playback {item.Id} ({item.Label}) is at {item.SampleRate} Hz; call {CallId} runs at {SampleRate} Hz.", nameof(item));
         }
 
-        // Once per item, not per frame: a queue of pure silence is not the bot talking.
-        var audible = item.Pcm.AsSpan().ContainsAnyExcept((byte)0);
         lock (_gate)
         {
-            if (_closed || _abortRequested || _endingForShutdown)
+            if (_closed || _abortRequested || _endingForShutdown || !_playback.Enqueue(item))
             {
                 return Task.CompletedTask;
-            }
-
-            if (_discardId == item.Id)
-            {
-                // A chunk of a stream that was flushed, sent before the control plane heard of the flush.
-                if (!item.MoreFollows)
-                {
-                    _discardId = null;
-                }
-
-                return Task.CompletedTask;
-            }
-
-            _discardId = null;
-            if (!_playbackQueued.ContainsKey(item.Id))
-            {
-                _playbackQueued[item.Id] = _time.GetUtcNow();   // once per item: later chunks of a stream keep the first time
-            }
-            _queue.Enqueue(new QueuedChunk(item, audible));
-            _openTailId = item.MoreFollows ? item.Id : null;
-            if (audible)
-            {
-                _audiblePending++;
             }
 
             UpdatePlayingLocked();
@@ -345,8 +313,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             DropQueueLocked();
             if (goodbye is { Pcm.Length: > 0 })
             {
-                _queue.Enqueue(new QueuedChunk(goodbye, Audible: true));
-                _audiblePending++;
+                _playback.EnqueueFinal(goodbye);
                 UpdatePlayingLocked();
             }
 
@@ -415,7 +382,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
                 return PacerWrite.Underrun;
             }
 
-            var hasAudio = _current is not null || TryTakeNextLocked(midFrame: false);
+            var hasAudio = _playback.HasAudio();
             if (_abortRequested || !hasAudio && _hangUpWhenDrained)
             {
                 var span = _output.GetSpan(AudioSocketFrameReader.HeaderSize);
@@ -425,7 +392,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
             else if (WriteAudioFrameLocked())
             {
-                _playbackUnderruns++;
+                _starvedFrames++;
                 written = PacerWrite.Starved;
             }
 
@@ -552,7 +519,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         var room = Math.Min(wire.Room, ledger.Room);
         while (queued < _wireLead && room > 0)
         {
-            var hasAudio = _current is not null || TryTakeNextLocked(midFrame: false);
+            var hasAudio = _playback.HasAudio();
             if (_abortRequested || !hasAudio && _hangUpWhenDrained)
             {
                 wire.TryPush(AudioSocketFrameWriter.Hangup.Span);
@@ -560,14 +527,14 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
                 break;
             }
 
-            if (!hasAudio || !WholeFrameQueuedLocked() && !_hangUpWhenDrained)
+            if (!hasAudio || !_playback.HasWholeFrame(FrameBytes) && !_hangUpWhenDrained)
             {
                 break;
             }
 
             var payload = frame.AsSpan(AudioSocketFrameReader.HeaderSize, FrameBytes);
             ledger.Filling = true;
-            var filled = FillPayloadLocked(payload);
+            var filled = _playback.Fill(payload);
             ledger.Filling = false;
             ledger.Add(payload, filled > 0 ? PcmLevel.Rms(payload) : 0, wire.StartOfQueued(queued));
             wire.TryPush(frame);
@@ -579,38 +546,6 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         // before a phrase's first frame as a frame the caller missed.
         UpdatePlayingLocked();
         wire.SetPlaying(BotHasMoreToSayLocked());
-    }
-
-    /// <summary>
-    /// Whether the queue holds a whole frame from where playback stands: enough bytes of the current item (and the
-    /// open stream's next chunks), or an item that ends (its last frame is padded), or another item after an
-    /// unfinished stream (which ends it).
-    /// </summary>
-    private bool WholeFrameQueuedLocked()
-    {
-        var available = _current is null ? 0 : _current.Pcm.Length - _offset;
-        var id = _current?.Id;
-        var open = _current?.MoreFollows ?? false;
-        if (available >= FrameBytes || !open)
-        {
-            return true;
-        }
-
-        foreach (var next in _queue)
-        {
-            if (next.Item.Id != id)
-            {
-                return true;
-            }
-
-            available += next.Item.Pcm.Length;
-            if (available >= FrameBytes || !next.Item.MoreFollows)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Ends the session after an unexpected failure (logged by the caller).</summary>
@@ -650,66 +585,16 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         _lifetime.Dispose();
     }
 
-    /// <summary>
-    /// Makes the next queued chunk current. Mid-frame only the next chunk of the open stream may join the frame; any
-    /// other item waits for the next frame boundary. Empty chunks are finished on the spot.
-    /// </summary>
-    private bool TryTakeNextLocked(bool midFrame)
+    /// <summary>A playback's last byte is in a frame: reported now, or with the wire sender once that frame is written.</summary>
+    private void OnPlaybackFinished(int id)
     {
-        while (_queue.TryPeek(out var next))
+        if (_ledger is { } ledger)
         {
-            if (_streamingId is { } open && next.Item.Id != open)
-            {
-                // The stream was abandoned for another id without its final chunk: never reported finished.
-                _streamingId = null;
-            }
-
-            if (midFrame && _streamingId is null)
-            {
-                return false;
-            }
-
-            _queue.Dequeue();
-            if (next.Item.Pcm.Length == 0)
-            {
-                FinishChunkLocked(next.Item, next.Audible);
-                continue;
-            }
-
-            _current = next.Item;
-            _currentAudible = next.Audible;
-            if (!_playbackStarted.ContainsKey(next.Item.Id))
-            {
-                _playbackStarted[next.Item.Id] = _time.GetUtcNow();
-            }
-
-            _offset = 0;
-            return true;
-        }
-
-        return false;
-    }
-
-    private void FinishChunkLocked(PlaybackItem chunk, bool audible)
-    {
-        if (audible)
-        {
-            _audiblePending--;
-        }
-
-        if (chunk.MoreFollows)
-        {
-            _streamingId = chunk.Id;
-        }
-        else if (_ledger is { } ledger)
-        {
-            _streamingId = null;
-            ledger.Finish(chunk.Id);   // reported once its last frame is on the wire
+            ledger.Finish(id);
         }
         else
         {
-            _streamingId = null;
-            _finished?.Writer.TryWrite(chunk.Id);
+            _finished?.Writer.TryWrite(id);
         }
     }
 
@@ -720,7 +605,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         var span = _output.GetSpan(frameSize);
         AudioSocketFrameWriter.WriteHeader(span, OutboundKind, FrameBytes);
         var payload = span.Slice(AudioSocketFrameReader.HeaderSize, FrameBytes);
-        var filled = FillPayloadLocked(payload);
+        var filled = _playback.Fill(payload);
         Recorder?.WriteBot(payload);
         if (_echo is not null)
         {
@@ -734,48 +619,13 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         }
 
         _output.Advance(frameSize);
-        return filled < payload.Length && _streamingId is not null;
-    }
-
-    /// <summary>
-    /// Fills one frame's payload from the queue: the current item, then (mid-frame) only the next chunk of the open
-    /// stream; the rest is silence. Returns the bytes of audio in it.
-    /// </summary>
-    private int FillPayloadLocked(Span<byte> payload)
-    {
-        var filled = 0;
-        while (filled < payload.Length && (_current is not null || TryTakeNextLocked(midFrame: filled > 0)))
-        {
-            var item = _current!;
-            var count = Math.Min(item.Pcm.Length - _offset, payload.Length - filled);
-            item.Pcm.AsSpan(_offset, count).CopyTo(payload[filled..]);
-            filled += count;
-            _offset += count;
-            if (_offset < item.Pcm.Length)
-            {
-                continue;
-            }
-
-            _current = null;
-            _offset = 0;
-            FinishChunkLocked(item, _currentAudible);
-        }
-
-        // Padding: the last frame of an item, a late stream chunk, or paced silence (AudioSocket() hangs up after 2 s
-        // without activity). The next item starts on a frame boundary.
-        payload[filled..].Clear();
-        return filled;
+        return filled < payload.Length && _playback.IsStreaming;
     }
 
     /// <summary>Drops everything queued; chunks of the stream still open at the tail are dropped as they arrive.</summary>
     private int DropQueueLocked()
     {
-        var dropped = _current is { } current ? current.Pcm.Length - _offset : 0;
-        foreach (var chunk in _queue)
-        {
-            dropped += chunk.Item.Pcm.Length;
-        }
-
+        var dropped = _playback.Drop();
         if (_wire is { } wire)
         {
             var flushed = wire.Flush();   // what the sender had not started writing
@@ -783,13 +633,6 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             dropped += flushed * FrameBytes;
         }
 
-        _discardId = _openTailId ?? _discardId;
-        _openTailId = null;
-        _queue.Clear();
-        _current = null;
-        _offset = 0;
-        _audiblePending = 0;
-        _streamingId = null;
         UpdatePlayingLocked();
         return dropped;
     }
@@ -809,7 +652,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     }
 
     /// <summary>Audio still to be queued: an empty sender ring means the caller misses a frame.</summary>
-    private bool BotHasMoreToSayLocked() => _audiblePending > 0 || _streamingId is not null;
+    private bool BotHasMoreToSayLocked() => _playback.HasMoreToSay;
 
     private void BargeIn(long sequence)
     {
@@ -821,7 +664,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
                 return;
             }
 
-            int? playbackId = _current?.Id ?? (_queue.TryPeek(out var next) ? next.Item.Id : _streamingId);
+            var playbackId = _playback.CurrentId;
             if (_wire is { } wire)
             {
                 AccountWrittenLocked(wire.ReadStats());   // the echo reference up to the wire at the flush
@@ -980,6 +823,4 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             GatewayLog.ControlPlaneFailed(_logger, CallId, "barge-in", ex);
         }
     }
-
-    private readonly record struct QueuedChunk(PlaybackItem Item, bool Audible);
 }

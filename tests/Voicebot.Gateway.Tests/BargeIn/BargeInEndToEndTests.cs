@@ -236,7 +236,7 @@ public sealed class BargeInEndToEndTests
     {
         var lastAudible = frames.FindLastIndex(f => !f.IsSilence);
         Assert.Equal(phrase, frames[..(lastAudible + 1)].Where(f => !f.IsSilence).SelectMany(f => f.Payload).ToArray());
-        Assert.Equal(frames[..lastAudible].Count(f => f.IsSilence), session.PlaybackUnderruns);
+        Assert.Equal(frames[..lastAudible].Count(f => f.IsSilence), session.StarvedFrames);
     }
 
     private static async Task ReadFramesAsync(FakeAsteriskClient client, List<ReceivedFrame> frames, int count, CancellationToken ct)

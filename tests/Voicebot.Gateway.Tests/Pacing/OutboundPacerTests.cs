@@ -118,7 +118,7 @@ public sealed class OutboundPacerTests
         var finished = _control.Call(_callId).PlaybackFinished.Reader;
         Assert.Equal(9, await finished.ReadAsync(TestContext.Current.CancellationToken));
         Assert.False(finished.TryRead(out _));
-        Assert.Equal(0, session.PlaybackUnderruns);
+        Assert.Equal(0, session.StarvedFrames);
         Assert.Equal(0, pacer.StarvedFrames);
     }
 
@@ -158,7 +158,7 @@ public sealed class OutboundPacerTests
         Assert.Equal([.. first[320..], .. new byte[140]], beforeLateChunk[1].Payload);
         Assert.Equal(second[..320], afterLateChunk[0].Payload);
         Assert.Equal([.. second[320..], .. new byte[240]], afterLateChunk[1].Payload);
-        Assert.Equal(1, session.PlaybackUnderruns);
+        Assert.Equal(1, session.StarvedFrames);
         Assert.Equal(1, pacer.StarvedFrames);
         Assert.Equal(3, await _control.Call(_callId).PlaybackFinished.Reader.ReadAsync(TestContext.Current.CancellationToken));
     }
@@ -176,7 +176,7 @@ public sealed class OutboundPacerTests
         var frames = ReadFrames(pipe.Reader);
         Assert.Equal(3, frames.Count);
         Assert.All(frames.Skip(1), f => Assert.All(f.Payload, b => Assert.Equal(0, b)));
-        Assert.Equal(2, session.PlaybackUnderruns);
+        Assert.Equal(2, session.StarvedFrames);
         Assert.True(session.IsPlaying);
     }
 

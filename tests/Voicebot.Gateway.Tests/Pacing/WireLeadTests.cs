@@ -33,7 +33,7 @@ public sealed class WireLeadTests
         await ReadFramesAsync(call.Client, frames, phrase.Length / FrameBytes - frames.Count, ct);
 
         TestContext.Current.SendDiagnosticMessage($"Managed side stalled for {stallTicks} sender ticks.");
-        Assert.Equal(0, session.PlaybackUnderruns);
+        Assert.Equal(0, session.StarvedFrames);
         Assert.Equal(phrase, frames.SelectMany(f => f.Payload).ToArray());
     }
 
@@ -57,9 +57,9 @@ public sealed class WireLeadTests
         }
 
         var holes = frames.Count(f => f.IsSilence);
-        TestContext.Current.SendDiagnosticMessage($"{holes} silent frames inside the phrase, {session.PlaybackUnderruns} counted.");
+        TestContext.Current.SendDiagnosticMessage($"{holes} silent frames inside the phrase, {session.StarvedFrames} counted.");
         Assert.InRange(holes, 12 - 4 - 1, int.MaxValue);   // at least the stall beyond the lead (one tick for the edge)
-        Assert.Equal(holes, session.PlaybackUnderruns);   // every hole counted, none invented
+        Assert.Equal(holes, session.StarvedFrames);   // every hole counted, none invented
         Assert.Equal(phrase, frames.Where(f => !f.IsSilence).SelectMany(f => f.Payload).ToArray());   // nothing lost or reordered
     }
 
