@@ -23,6 +23,7 @@ public sealed class EspeakSpeechSynthesizer : ISpeechSynthesizer, IDisposable
     private readonly EspeakOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
+    private int _waiting;
     private readonly Lazy<SpeechVoice> _voice;
 
     public EspeakSpeechSynthesizer(IOptions<EspeakOptions> options, ILogger<EspeakSpeechSynthesizer> logger)
@@ -41,6 +42,9 @@ public sealed class EspeakSpeechSynthesizer : ISpeechSynthesizer, IDisposable
     /// </summary>
     public SpeechVoice Voice => _voice.Value;
 
+    /// <summary>Syntheses waiting now for one of the <see cref="EspeakOptions.MaxConcurrency"/> process slots.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     /// <inheritdoc />
     public async IAsyncEnumerable<SynthesizedAudio> SynthesizeAsync(
         string text, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -51,7 +55,16 @@ public sealed class EspeakSpeechSynthesizer : ISpeechSynthesizer, IDisposable
             yield break;
         }
 
-        await _slots.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _slots.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+
         try
         {
             await using var process = await EspeakProcess.StartAsync(_options, text, _logger, cancellationToken);

@@ -176,7 +176,11 @@ public sealed class EspeakSpeechSynthesizerTests
 
         var second = synthesizer.SynthesizeAsync("Deux", TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
         var secondMove = second.MoveNextAsync().AsTask();
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        while (synthesizer.Waiting == 0)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);   // until the second waits for the slot
+        }
+
         var startedWhileFirstRan = fake.Pids().Count > 2;
         var completedWhileFirstRan = secondMove.IsCompleted;
         await first.DisposeAsync();

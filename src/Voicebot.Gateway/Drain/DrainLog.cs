@@ -40,6 +40,9 @@ internal static partial class DrainLog
     [LoggerMessage(110, LogLevel.Error, "Drain cut short by the host's shutdown timeout with {ActiveCalls} calls active.", EventName = "DrainCutShort")]
     public static partial void CutShort(ILogger logger, int activeCalls);
 
+    [LoggerMessage(112, LogLevel.Information, "Drain: every call has ended; waiting for {Pending} call-end reports to reach the control plane.", EventName = "DrainAwaitingReports")]
+    public static partial void AwaitingReports(ILogger logger, int pending);
+
     [LoggerMessage(111, LogLevel.Warning, "Drain: {Pending} call-end reports still pending after {Timeout}; going on.", EventName = "DrainReportsPending")]
     public static partial void ReportsPending(ILogger logger, int pending, TimeSpan timeout);
 

@@ -230,6 +230,11 @@ internal sealed class GatewayDrain(
 
     private async Task WaitForReportsAsync(CancellationToken cancellationToken)
     {
+        if (!_reports.IsEmpty)
+        {
+            DrainLog.AwaitingReports(logger, _reports.Count);
+        }
+
         try
         {
             await Task.WhenAll(_reports.Keys).WaitAsync(ReportTimeout, time, cancellationToken);

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Gateway.Calls;
@@ -117,7 +119,8 @@ public sealed class GatewayDrainTests
     [Fact]
     public async Task DrainAsync_PendingEndReport_IsAwaitedBeforeTheDrainCompletes()
     {
-        var drain = CreateDrain();
+        var logs = new FakeLogCollector();
+        var drain = CreateDrain(new FakeLogger<GatewayDrain>(logs));
         var (session, callId, _) = AdmitCall(drain);
         var report = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -125,12 +128,13 @@ public sealed class GatewayDrainTests
         drain.TrackEndReport(report.Task);
         drain.Untrack(session, HangupReason.CallerHungUp);
         _calls.Release(callId);
-        await Task.Delay(50, TestContext.Current.CancellationToken);
+        await WaitUntilAsync(() => logs.GetSnapshot().Any(r => r.Id.Name == "DrainAwaitingReports"));
         var completedBeforeReport = draining.IsCompleted;
         report.SetResult();
         await draining.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.False(completedBeforeReport);
+        Assert.Contains("waiting for 1 call-end reports", logs.GetSnapshot().Single(r => r.Id.Name == "DrainAwaitingReports").Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -203,13 +207,13 @@ public sealed class GatewayDrainTests
         Assert.Equal(HangupReason.Shutdown, reason);
     }
 
-    private GatewayDrain CreateDrain() => new(
+    private GatewayDrain CreateDrain(ILogger<GatewayDrain>? logger = null) => new(
         _calls,
         _control,
         Microsoft.Extensions.Options.Options.Create(Options),
         _time,
         new ServiceCollection().BuildServiceProvider(),
-        NullLogger<GatewayDrain>.Instance);
+        logger ?? NullLogger<GatewayDrain>.Instance);
 
     private (CallSession Session, Guid CallId, Pipe Pipe) AdmitCall(GatewayDrain drain)
     {

@@ -226,8 +226,9 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
         var call = await fixture.StartCallAsync(autoFinish: false);
         await call.Sink.WaitForPhraseAsync("welcome", ct);
 
+        var handled = fixture.Recognizer.UpdatesHandled(call.CallId);
         fixture.Recognizer.Send(call.CallId, new RecognitionUpdate(RecognitionUpdateKind.Transcript, "bienvenue", IsFinal: false));
-        await Task.Delay(300, ct);
+        await WaitUntilAsync(() => fixture.Recognizer.UpdatesHandled(call.CallId) > handled, ct);   // the grain is done with the word
 
         Assert.Equal(0, call.Sink.Flushes);
     }

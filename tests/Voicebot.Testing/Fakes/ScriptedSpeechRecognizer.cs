@@ -14,6 +14,7 @@ public sealed class ScriptedSpeechRecognizer : ISpeechRecognizer
 {
     private readonly ConcurrentDictionary<Guid, Channel<Func<RecognitionUpdate>>> _sessions = new();
     private readonly ConcurrentDictionary<Guid, int> _frames = new();
+    private readonly ConcurrentDictionary<Guid, int> _handled = new();
 
     public string Name => "scripted";
 
@@ -21,6 +22,12 @@ public sealed class ScriptedSpeechRecognizer : ISpeechRecognizer
     public int FramesReceived(Guid callId) => _frames.GetValueOrDefault(callId);
 
     public bool HasSession(Guid callId) => _sessions.ContainsKey(callId);
+
+    /// <summary>
+    /// Updates of a call the consumer is done with: it asked for the next one, so whatever it did on this one (a flush,
+    /// a phrase) has been done.
+    /// </summary>
+    public int UpdatesHandled(Guid callId) => _handled.GetValueOrDefault(callId);
 
     /// <summary>A final transcript that ends the turn (speech_final).</summary>
     public void Hear(Guid callId, string transcript) =>
@@ -57,6 +64,7 @@ public sealed class ScriptedSpeechRecognizer : ISpeechRecognizer
         await foreach (var next in script.Reader.ReadAllAsync(cancellationToken))
         {
             yield return next();
+            _handled.AddOrUpdate(options.CallId, 1, (_, n) => n + 1);   // resumed: the consumer wants the next one
         }
 
         await pump;
