@@ -21,6 +21,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
 
     private int _nextCallerIndex;
     private BenchPauses? _benchPauses;
+    private MachineWitness? _machine;
 
     public async Task<LoadBenchReport> RunAsync(int warmupCalls, CancellationToken cancellationToken)
     {
@@ -38,6 +39,11 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             using var fleet = new CallerFleet();
             using var benchPauses = new BenchPauses();
             _benchPauses = benchPauses;
+            using var witness = new MachineWitness(realtimePriority: 10);
+            _machine = witness;
+            console.MarkupLine(witness.Unavailable is { } unavailable
+                ? $"[yellow]No machine witness: {Markup.Escape(unavailable)}.[/]"
+                : $"[grey]Machine witness: a native 20 ms ticker in the bench's process ({Markup.Escape(witness.Realtime)}).[/]");
             var clock = new WallClock();
 
             if (warmupCalls > 0)
@@ -132,6 +138,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         var stepStarted = Stopwatch.GetTimestamp();
         var jit0 = await MetricsSnapshot.ScrapeAsync(product.Http, cancellationToken);
         fleet.TakeClockLateness();
+        _machine?.TakeStep();
         var benchPause0 = GC.GetTotalPauseDuration();
         var benchGen20 = GC.CollectionCount(2);
 
@@ -173,16 +180,24 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             clockLateness.CountAbove(20),
             (GC.GetTotalPauseDuration() - benchPause0).TotalMilliseconds,
             GC.CollectionCount(2) - benchGen20);
+        var machineSelf = _machine?.TakeStep();
         var metrics2 = await MetricsSnapshot.ScrapeAsync(product.Http, cancellationToken);
         var records = await ReadRecordsAsync(store, callers, cancellationToken);
         var result = Summarize(calls, callers, records, clock, seconds, cpu1 - cpu0, (bench1 - bench0).TotalSeconds, rss, idleRss, metrics0, metrics1, metrics2);
         var benchGaps = BenchGaps(callers);
+        var machineGaps = _machine is null ? 0 : callers.SelectMany(c => c.LongGaps).LongCount(_machine.Explains);
 
         // The pacer's view covers the whole step (arrivals included: that is when a cold product compiles most).
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);   // the product appends its trace once a second
         var pacer = tracePath is null ? null : PacerTraceAnalysis.Analyze(tracePath, stepStarted, stepEnded);
         var jitMs = (metrics2[JitSeries] - jit0[JitSeries]) * 1000;
-        return result with { Pacer = pacer, JitMilliseconds = jitMs, Bench = benchSelf with { GapsOver40Ms = benchGaps } };
+        return result with
+        {
+            Pacer = pacer,
+            JitMilliseconds = jitMs,
+            Bench = benchSelf with { GapsOver40Ms = benchGaps },
+            Machine = machineSelf is null ? null : machineSelf with { GapsOver40Ms = machineGaps },
+        };
     }
 
     /// <summary>

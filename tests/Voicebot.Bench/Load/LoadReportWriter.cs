@@ -113,6 +113,11 @@ public static class LoadReportWriter
             {
                 yield return bench;
             }
+
+            if (DescribeMachine(step) is { } machine)
+            {
+                yield return machine;
+            }
         }
 
         foreach (var floor in report.Floor ?? [])
@@ -143,6 +148,14 @@ public static class LoadReportWriter
         step.Bench is { } bench
             ? $"Bench at N = {Integer(step.Calls)}: callers' clock late p99 {Number(bench.ClockLateness.P99, "0.0")} / max {Number(bench.ClockLateness.Max, "0.0")} ms, " +
               $"{Integer(bench.ClockLateOver20Ms)} ticks > 20 ms late; its GC paused {Number(bench.GcPauseMs, "0")} ms ({Integer(bench.Gen2Collections)} gen-2), which explains {Integer(bench.GapsOver40Ms)} of the gaps over 40 ms."
+            : null;
+
+    /// <summary>The machine's own stalls in a step (the native witness outside the product), or null when not measured.</summary>
+    public static string? DescribeMachine(LoadStepResult step) =>
+        step.Machine is { } machine
+            ? $"Machine at N = {Integer(step.Calls)}: a native 20 ms ticker outside the product ({machine.Scheduling}) ran {Integer(machine.Ticks)} ticks, " +
+              $"{Integer(machine.LateOver10Ms)} late > 10 ms and {Integer(machine.LateOver40Ms)} > 40 ms (max {Number(machine.MaxLateMs, "0.0")} ms); " +
+              $"its late ticks explain {Integer(machine.GapsOver40Ms)} of the gaps over 40 ms."
             : null;
 
     private static string DescribePacer(int calls, PacerStats pacer)

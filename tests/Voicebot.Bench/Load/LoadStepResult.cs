@@ -44,6 +44,7 @@ public sealed record Percentiles(long Count, double P50, double P99, double Max)
 /// JIT. <see langword="null"/> without a trace.</param>
 /// <param name="JitMilliseconds">Time the product spent compiling methods over the whole step (all threads).</param>
 /// <param name="Bench">The bench's own stalls over the step (its callers' clock, its GC), to tell them from the product's.</param>
+/// <param name="Machine">The machine's own stalls (the native witness outside the product); null when not measured.</param>
 public sealed record LoadStepResult(
     int Calls,
     double SteadySeconds,
@@ -75,7 +76,8 @@ public sealed record LoadStepResult(
     Percentiles? BotReplying = null,
     PacerStats? Pacer = null,
     double? JitMilliseconds = null,
-    BenchSelf? Bench = null)
+    BenchSelf? Bench = null,
+    MachineSelf? Machine = null)
 {
     /// <summary>Gaps over 40 ms of the product's making: all of them but those the bench's own GC pauses explain.</summary>
     public long ProductGapsOver40Ms => GapsOver40Ms - (Bench?.GapsOver40Ms ?? 0);
@@ -154,6 +156,18 @@ public sealed record LoadBenchSettings(
 /// <param name="Gen2Collections">The bench's full collections.</param>
 /// <param name="GapsOver40Ms">Of the step's gaps over 40 ms, those the bench's own GC pauses explain (not the product's).</param>
 public sealed record BenchSelf(Percentiles ClockLateness, long ClockLateOver20Ms, double GcPauseMs, int Gen2Collections, long GapsOver40Ms = 0);
+
+/// <summary>
+/// The machine's own stalls during a step, seen by a native 20 ms ticker outside the product and outside both runtimes
+/// (<see cref="MachineWitness"/>): a late tick there held every process back.
+/// </summary>
+/// <param name="Ticks">The witness's ticks in the step.</param>
+/// <param name="LateOver10Ms">Its ticks more than 10 ms late.</param>
+/// <param name="LateOver40Ms">Its ticks more than 40 ms late.</param>
+/// <param name="MaxLateMs">Its latest tick.</param>
+/// <param name="Scheduling">How the witness thread was scheduled (real-time or not, and why).</param>
+/// <param name="GapsOver40Ms">Of the step's gaps over 40 ms, those at an instant the witness was held back too.</param>
+public sealed record MachineSelf(long Ticks, long LateOver10Ms, long LateOver40Ms, double MaxLateMs, string Scheduling, long GapsOver40Ms = 0);
 
 /// <summary>
 /// The same N listen-only callers (they send silence and listen) against the minimal AudioSocket server of the bench

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Voicebot.Gateway.Pacing;
+
+namespace Voicebot.Bench.Load;
+
+/// <summary>
+/// A 20 ms ticker that is neither the product nor the bench's runtime: the product's native wire sender library, run
+/// with no call in the bench's process (real-time when permitted, like the product's). Its thread never runs managed
+/// code, so neither runtime's GC stops it. When one of its ticks comes late, the machine held every process back (the
+/// hypervisor not running a vCPU, a kernel stall, a starved machine): callers' gaps at that instant are the machine's,
+/// not the product's.
+/// </summary>
+internal sealed class MachineWitness : IDisposable
+{
+    private const double LateMilliseconds = 10;
+    private static readonly long MinimumExcess = Stopwatch.Frequency / 100;   // 10 ms past the 20 ms period
+
+    private readonly WireSender? _sender;
+    private readonly Timer? _reader;
+    private readonly Lock _gate = new();
+    private readonly WireTick[] _buffer = new WireTick[512];
+    private readonly List<(long Due, long Started)> _lateTicks = [];
+    private LatencyHistogram _lateness = new();
+    private bool _disposed;
+
+    public MachineWitness(int realtimePriority)
+    {
+        _sender = WireSender.TryStart(realtimePriority, out var unavailable);
+        Unavailable = _sender is null ? unavailable : null;
+        Realtime = _sender?.Realtime.Detail ?? "";
+        if (_sender is not null)
+        {
+            // The sender's log holds about 80 s of ticks; reading every second never loses one.
+            _reader = new Timer(static state => ((MachineWitness)state!).Drain(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>Why there is no witness (no native library), or <see langword="null"/>.</summary>
+    public string? Unavailable { get; }
+
+    /// <summary>How the witness thread is scheduled.</summary>
+    public string Realtime { get; }
+
+    /// <summary>The witness's ticks since the last call, and how late they came.</summary>
+    public MachineSelf TakeStep()
+    {
+        Drain();
+        lock (_gate)
+        {
+            var step = new MachineSelf(_lateness.Count, _lateness.CountAbove(LateMilliseconds), _lateness.CountAbove(40), _lateness.MaxMs, Realtime);
+            _lateness = new LatencyHistogram();
+            return step;
+        }
+    }
+
+    /// <summary>
+    /// True when the witness's late ticks cover at least half of what <paramref name="gap"/> adds to the 20 ms period:
+    /// the machine stalled every process then.
+    /// </summary>
+    public bool Explains(FrameGap gap)
+    {
+        var excess = gap.To - gap.From - (Stopwatch.Frequency / 50);
+        long covered = 0;
+        lock (_gate)
+        {
+            foreach (var (due, started) in _lateTicks)
+            {
+                covered += Math.Max(0, Math.Min(started, gap.To) - Math.Max(due, gap.From));
+            }
+        }
+
+        return excess > 0 && covered * 2 >= excess;
+    }
+
+    /// <summary>A late tick of the witness, from <paramref name="due"/> to <paramref name="started"/> (tests).</summary>
+    internal void Record(long due, long started)
+    {
+        lock (_gate)
+        {
+            _lateTicks.Add((due, started));
+        }
+    }
+
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+            _sender?.Dispose();
+        }
+    }
+
+    private void Drain()
+    {
+        lock (_gate)
+        {
+            if (_sender is null || _disposed)
+            {
+                return;
+            }
+
+            int count;
+            while ((count = _sender.ReadTicks(_buffer)) > 0)
+            {
+                foreach (var tick in _buffer.AsSpan(0, count))
+                {
+                    var due = WireSender.FromMonotonicNanoseconds(tick.Due);
+                    var started = WireSender.FromMonotonicNanoseconds(tick.Started);
+                    _lateness.Record(Stopwatch.GetElapsedTime(due, started).TotalMilliseconds);
+                    if (started - due >= MinimumExcess)
+                    {
+                        _lateTicks.Add((due, started));
+                    }
+                }
+            }
+        }
+    }
+}
