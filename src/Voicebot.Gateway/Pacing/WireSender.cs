@@ -112,6 +112,12 @@ internal sealed partial class WireSender : IDisposable
     /// <summary>From now on each tick in the log carries the sender thread's scheduler counters (time on a CPU, time waiting for one).</summary>
     public void TraceScheduling() => TraceSchedulingOf(_handle);
 
+    /// <summary>
+    /// Pages of the sender's own memory (its tick log) not resident now: each would be a page fault, which can hold the
+    /// real-time thread back, when the thread first writes it. 0 from the start; -1 when it cannot be told.
+    /// </summary>
+    internal int PagesNotResident => PagesNotResidentOf(_handle);
+
     /// <summary>Ticks the sender has run so far (each writes at most one message per call).</summary>
     public long Ticks => (long)TicksOf(_handle);
 
@@ -216,6 +222,9 @@ internal sealed partial class WireSender : IDisposable
     [LibraryImport(Library, EntryPoint = "vbw_next_due")]
     [SuppressGCTransition]
     private static partial long NextDueOf(nint sender);
+
+    [LibraryImport(Library, EntryPoint = "vbw_pages_not_resident")]
+    private static partial int PagesNotResidentOf(nint sender);
 
     [LibraryImport(Library, EntryPoint = "vbw_remove")]
     private static partial void Remove(nint sender, nint slot);

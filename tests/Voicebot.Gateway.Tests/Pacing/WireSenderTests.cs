@@ -153,6 +153,16 @@ public sealed class WireSenderTests : IDisposable
     }
 
     [Fact]
+    public void Start_TheTickLogIsResidentBeforeTheFirstTicksWriteIt()
+    {
+        // Written for the first time by the real-time thread, a page faults, and the fault may wait ~100 ms for the
+        // memory-map lock that a preempted GC thread holds: every page is made resident at start instead.
+        using var sender = WireSender.TryStart(realtimePriority: 0, out var reason) ?? throw new InvalidOperationException(reason);
+
+        Assert.Equal(0, sender.PagesNotResident);
+    }
+
+    [Fact]
     public void Dispose_WithASlotStillLive_StopsOnlyOnceTheSlotIsRemoved()
     {
         var slot = Add();

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -248,6 +249,54 @@ static void *run(void *argument) {
     return NULL;
 }
 
+// The sender's memory (mostly its tick log), as whole pages.
+static void sender_pages(vbw_sender *sender, uintptr_t *first, size_t *length) {
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)sender & ~(page - 1);
+    uintptr_t end = ((uintptr_t)sender + sizeof *sender + page - 1) & ~(page - 1);
+    *first = start;
+    *length = end - start;
+}
+
+// Makes every page of the sender's memory resident before the thread runs. A first write to a page is a page fault,
+// and a fault waits for the process's memory-map lock, which has no priority inheritance: a normally scheduled thread
+// holding it (the .NET GC maps and unmaps its heap) and preempted by a busy machine kept the real-time thread waiting
+// up to 100 ms — one late tick every couple of seconds of the tick log's first pass (measured with a CPU hog on every
+// core). Locked too when the memory-lock limit allows, so the pages are never reclaimed.
+static void make_resident(vbw_sender *sender) {
+    uintptr_t first;
+    size_t length;
+    sender_pages(sender, &first, &length);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    for (size_t offset = 0; offset < sizeof sender->ticks; offset += page) {
+        ((volatile uint8_t *)sender->ticks)[offset] = 0;
+    }
+
+    (void)mlock((void *)first, length);
+}
+
+// Pages of the sender's memory not resident now (0 once make_resident ran; for tests).
+VBW_EXPORT int32_t vbw_pages_not_resident(vbw_sender *sender) {
+    uintptr_t first;
+    size_t length;
+    sender_pages(sender, &first, &length);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t pages = length / page;
+    unsigned char *resident = malloc(pages);
+    if (resident == NULL || mincore((void *)first, length, resident) != 0) {
+        free(resident);
+        return -1;
+    }
+
+    int32_t missing = 0;
+    for (size_t i = 0; i < pages; i++) {
+        missing += (resident[i] & 1) == 0;
+    }
+
+    free(resident);
+    return missing;
+}
+
 // Starts the thread. rt_priority > 0 asks for SCHED_FIFO at that priority; *rt_result receives 0 when applied, else
 // the errno of the refusal (the thread then runs normally scheduled). Returns NULL when the thread cannot start.
 VBW_EXPORT vbw_sender *vbw_start(int32_t period_us, int32_t rt_priority, int32_t *rt_result) {
@@ -256,6 +305,7 @@ VBW_EXPORT vbw_sender *vbw_start(int32_t period_us, int32_t rt_priority, int32_t
         return NULL;
     }
 
+    make_resident(sender);
     sender->period_ns = (int64_t)period_us * 1000;
     sender->rt_priority = rt_priority;
     sender->room = 64;
