@@ -5,6 +5,7 @@ using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
 using Voicebot.Bench.Running;
 using Voicebot.Records.Storage;
+using Voicebot.Testing;
 using Voicebot.Testing.Processes;
 
 namespace Voicebot.Bench.Load;
@@ -44,6 +45,8 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             console.MarkupLine(witness.Unavailable is { } unavailable
                 ? $"[yellow]No machine witness: {Markup.Escape(unavailable)}.[/]"
                 : $"[grey]Machine witness: a native 20 ms ticker in the bench's process ({Markup.Escape(witness.Realtime)}).[/]");
+            await Waits.UntilAsync(() => fleet.Scheduling.Length > 0, cancellationToken);
+            console.MarkupLine($"[grey]Callers' clock and receive threads: {Markup.Escape(fleet.Scheduling)}.[/]");
             var clock = new WallClock();
 
             if (warmupCalls > 0)

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
 
 namespace Voicebot.Bench.Load;
@@ -116,6 +117,7 @@ internal sealed class LoadCaller
             () =>
             {
                 using var closing = cancellationToken.Register(static socket => ((Socket)socket!).Dispose(), _socket);
+                _ = RealtimeScheduling.TryEnterFifo(CallerFleet.RealtimePriority);   // as the fleet's clock; see there
                 try
                 {
                     Receive();
