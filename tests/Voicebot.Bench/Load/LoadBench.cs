@@ -188,7 +188,9 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         var records = await ReadRecordsAsync(store, callers, cancellationToken);
         var result = Summarize(calls, callers, records, clock, seconds, cpu1 - cpu0, (bench1 - bench0).TotalSeconds, rss, idleRss, metrics0, metrics1, metrics2);
         var benchGaps = BenchGaps(callers);
-        var machineGaps = _machine is null ? 0 : callers.SelectMany(c => c.LongGaps).LongCount(_machine.Explains);
+        var machineGaps = _machine is null
+            ? 0
+            : callers.SelectMany(c => c.LongGaps).LongCount(g => _benchPauses?.Explains(g) != true && _machine.Explains(g));
 
         // The pacer's view covers the whole step (arrivals included: that is when a cold product compiles most).
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);   // the product appends its trace once a second

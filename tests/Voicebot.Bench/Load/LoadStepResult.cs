@@ -79,8 +79,11 @@ public sealed record LoadStepResult(
     BenchSelf? Bench = null,
     MachineSelf? Machine = null)
 {
-    /// <summary>Gaps over 40 ms of the product's making: all of them but those the bench's own GC pauses explain.</summary>
-    public long ProductGapsOver40Ms => GapsOver40Ms - (Bench?.GapsOver40Ms ?? 0);
+    /// <summary>
+    /// Gaps over 40 ms of the product's making: all of them but those the bench's own GC pauses explain and those at an
+    /// instant the machine held every process back (the witness outside the product was late too).
+    /// </summary>
+    public long ProductGapsOver40Ms => GapsOver40Ms - (Bench?.GapsOver40Ms ?? 0) - (Machine?.GapsOver40Ms ?? 0);
 
     /// <summary>No call failed and no caller heard a gap of more than two frames that the product caused.</summary>
     public bool Clean => Failed == 0 && ProductGapsOver40Ms == 0;
@@ -166,7 +169,10 @@ public sealed record BenchSelf(Percentiles ClockLateness, long ClockLateOver20Ms
 /// <param name="LateOver40Ms">Its ticks more than 40 ms late.</param>
 /// <param name="MaxLateMs">Its latest tick.</param>
 /// <param name="Scheduling">How the witness thread was scheduled (real-time or not, and why).</param>
-/// <param name="GapsOver40Ms">Of the step's gaps over 40 ms, those at an instant the witness was held back too.</param>
+/// <param name="GapsOver40Ms">
+/// Of the step's gaps over 40 ms that the bench's own pauses do not explain, those at an instant the witness was held
+/// back too.
+/// </param>
 public sealed record MachineSelf(long Ticks, long LateOver10Ms, long LateOver40Ms, double MaxLateMs, string Scheduling, long GapsOver40Ms = 0);
 
 /// <summary>
