@@ -118,6 +118,9 @@ internal sealed partial class WireSender : IDisposable
     /// </summary>
     internal int PagesNotResident => PagesNotResidentOf(_handle);
 
+    /// <summary>Keeps the sender's thread on CPU <paramref name="cpu"/>; returns 0 or the error number (the capacity bench's witness).</summary>
+    internal int PinTo(int cpu) => PinOf(_handle, cpu);
+
     /// <summary>Ticks the sender has run so far (each writes at most one message per call).</summary>
     public long Ticks => (long)TicksOf(_handle);
 
@@ -222,6 +225,9 @@ internal sealed partial class WireSender : IDisposable
     [LibraryImport(Library, EntryPoint = "vbw_next_due")]
     [SuppressGCTransition]
     private static partial long NextDueOf(nint sender);
+
+    [LibraryImport(Library, EntryPoint = "vbw_pin")]
+    private static partial int PinOf(nint sender, int cpu);
 
     [LibraryImport(Library, EntryPoint = "vbw_pages_not_resident")]
     private static partial int PagesNotResidentOf(nint sender);

@@ -129,7 +129,7 @@ public sealed class LoadReportWriterTests : IDisposable
             GapsOver40Ms = 27,
             Pacer = pacer,
             Bench = new BenchSelf(new Percentiles(3000, 0.5, 3, 70), 3, 90, 1, GapsOver40Ms: 20),
-            Machine = new MachineSelf(3000, 2, 1, 98.5, "SCHED_FIFO priority 10", GapsOver40Ms: 7),
+            Machine = new MachineSelf(3000, 2, 1, 98.5, "SCHED_FIFO priority 10, one pinned to each of 2 CPUs", GapsOver40Ms: 7),
         };
         var floor = new FloorComparison(20, 0.2, 0.4, 0.5, new Percentiles(100, 20, 21, 30), 0, new Percentiles(100, 20, 22, 35), 0, 0, pacer);
         report = report with { Steps = [report.Steps[0], withBenchGaps, report.Steps[2]], Floor = [floor] };
@@ -142,7 +142,7 @@ public sealed class LoadReportWriterTests : IDisposable
         Assert.Contains("Pacer at N = 20: 2250 ticks, lateness p50 0.1 / p99 0.4 / p99.9 2.5 / max 31.0 ms (last frame of the tick p99.9 – / max – ms); 1 late > 10 ms (1 GC suspension)", text, StringComparison.Ordinal);
         Assert.Contains("which explains 20 of the gaps over 40 ms", text, StringComparison.Ordinal);
         Assert.Contains(
-            "Machine at N = 20: a native 20 ms ticker outside the product (SCHED_FIFO priority 10) ran 3000 ticks, 2 late > 10 ms and 1 > 40 ms (max 98.5 ms); its late ticks explain 7 more of the gaps over 40 ms (not the product's).",
+            "Machine at N = 20: native 20 ms tickers outside the product (SCHED_FIFO priority 10, one pinned to each of 2 CPUs) ran 3000 ticks, 2 late > 10 ms and 1 > 40 ms (max 98.5 ms); its late ticks explain 7 more of the gaps over 40 ms (not the product's).",
             text,
             StringComparison.Ordinal);
         Assert.Contains("product 0.400 %/call = 2.0× the floor", text, StringComparison.Ordinal);

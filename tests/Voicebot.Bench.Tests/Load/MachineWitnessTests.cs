@@ -25,7 +25,7 @@ public sealed class MachineWitnessTests
 
         var step = witness.TakeStep();
         Assert.True(step.Ticks < 1000, "each step counts only the ticks since the last one");
-        Assert.Equal("real-time priority 0 (off)", step.Scheduling);
+        Assert.Equal($"real-time priority 0 (off), one pinned to each of {Environment.ProcessorCount} CPUs", step.Scheduling);
     }
 
     [Fact]

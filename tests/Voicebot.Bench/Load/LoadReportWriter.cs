@@ -153,7 +153,7 @@ public static class LoadReportWriter
     /// <summary>The machine's own stalls in a step (the native witness outside the product), or null when not measured.</summary>
     public static string? DescribeMachine(LoadStepResult step) =>
         step.Machine is { } machine
-            ? $"Machine at N = {Integer(step.Calls)}: a native 20 ms ticker outside the product ({machine.Scheduling}) ran {Integer(machine.Ticks)} ticks, " +
+            ? $"Machine at N = {Integer(step.Calls)}: native 20 ms tickers outside the product ({machine.Scheduling}) ran {Integer(machine.Ticks)} ticks, " +
               $"{Integer(machine.LateOver10Ms)} late > 10 ms and {Integer(machine.LateOver40Ms)} > 40 ms (max {Number(machine.MaxLateMs, "0.0")} ms); " +
               $"its late ticks explain {Integer(machine.GapsOver40Ms)} more of the gaps over 40 ms (not the product's)."
             : null;

@@ -4,18 +4,19 @@ using Voicebot.Gateway.Pacing;
 namespace Voicebot.Bench.Load;
 
 /// <summary>
-/// A 20 ms ticker that is neither the product nor the bench's runtime: the product's native wire sender library, run
-/// with no call in the bench's process (real-time when permitted, like the product's). Its thread never runs managed
-/// code, so neither runtime's GC stops it. When one of its ticks comes late, the machine held every process back (the
-/// hypervisor not running a vCPU, a kernel stall, a starved machine): callers' gaps at that instant are the machine's,
-/// not the product's.
+/// 20 ms tickers that are neither the product nor the bench's runtime: the product's native wire sender library, run
+/// with no call in the bench's process, one thread pinned to each CPU (real-time when permitted, like the product's).
+/// Their threads never run managed code, so neither runtime's GC stops them. When a tick comes late, the machine held
+/// that CPU back (the hypervisor not running the vCPU, a kernel stall): callers' gaps at that instant are the
+/// machine's, not the product's. One per CPU because a VM may stall one vCPU only, and the product's sender may be on
+/// either.
 /// </summary>
 internal sealed class MachineWitness : IDisposable
 {
     private const double LateMilliseconds = 10;
     private static readonly long MinimumExcess = Stopwatch.Frequency / 100;   // 10 ms past the 20 ms period
 
-    private readonly WireSender? _sender;
+    private readonly List<WireSender> _senders = [];
     private readonly Timer? _reader;
     private readonly Lock _gate = new();
     private readonly WireTick[] _buffer = new WireTick[512];
@@ -25,12 +26,27 @@ internal sealed class MachineWitness : IDisposable
 
     public MachineWitness(int realtimePriority)
     {
-        _sender = WireSender.TryStart(realtimePriority, out var unavailable);
-        Unavailable = _sender is null ? unavailable : null;
-        Realtime = _sender?.Realtime.Detail ?? "";
-        if (_sender is not null)
+        for (var cpu = 0; cpu < Environment.ProcessorCount; cpu++)
         {
-            // The sender's log holds about 80 s of ticks; reading every second never loses one.
+            if (WireSender.TryStart(realtimePriority, out var unavailable) is not { } sender)
+            {
+                Unavailable = unavailable;
+                break;
+            }
+
+            _senders.Add(sender);
+            var pinned = sender.PinTo(cpu) == 0;
+            Realtime = $"{sender.Realtime.Detail}, {(pinned ? "one pinned to each" : "not pinned; one per")} of {Environment.ProcessorCount} CPUs";
+        }
+
+        if (Unavailable is not null)
+        {
+            _senders.ForEach(s => s.Dispose());
+            _senders.Clear();
+        }
+        else
+        {
+            // A sender's log holds 164 s of ticks; reading every second never loses one.
             _reader = new Timer(static state => ((MachineWitness)state!).Drain(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         }
     }
@@ -38,8 +54,8 @@ internal sealed class MachineWitness : IDisposable
     /// <summary>Why there is no witness (no native library), or <see langword="null"/>.</summary>
     public string? Unavailable { get; }
 
-    /// <summary>How the witness thread is scheduled.</summary>
-    public string Realtime { get; }
+    /// <summary>How the witness threads are scheduled and placed.</summary>
+    public string Realtime { get; } = "";
 
     /// <summary>The witness's ticks since the last call, and how late they came.</summary>
     public MachineSelf TakeStep()
@@ -87,7 +103,7 @@ internal sealed class MachineWitness : IDisposable
         lock (_gate)
         {
             _disposed = true;
-            _sender?.Dispose();
+            _senders.ForEach(s => s.Dispose());
         }
     }
 
@@ -95,23 +111,31 @@ internal sealed class MachineWitness : IDisposable
     {
         lock (_gate)
         {
-            if (_sender is null || _disposed)
+            if (_disposed)
             {
                 return;
             }
 
-            int count;
-            while ((count = _sender.ReadTicks(_buffer)) > 0)
+            foreach (var sender in _senders)
             {
-                foreach (var tick in _buffer.AsSpan(0, count))
+                Drain(sender);
+            }
+        }
+    }
+
+    private void Drain(WireSender sender)
+    {
+        int count;
+        while ((count = sender.ReadTicks(_buffer)) > 0)
+        {
+            foreach (var tick in _buffer.AsSpan(0, count))
+            {
+                var due = WireSender.FromMonotonicNanoseconds(tick.Due);
+                var started = WireSender.FromMonotonicNanoseconds(tick.Started);
+                _lateness.Record(Stopwatch.GetElapsedTime(due, started).TotalMilliseconds);
+                if (started - due >= MinimumExcess)
                 {
-                    var due = WireSender.FromMonotonicNanoseconds(tick.Due);
-                    var started = WireSender.FromMonotonicNanoseconds(tick.Started);
-                    _lateness.Record(Stopwatch.GetElapsedTime(due, started).TotalMilliseconds);
-                    if (started - due >= MinimumExcess)
-                    {
-                        _lateTicks.Add((due, started));
-                    }
+                    _lateTicks.Add((due, started));
                 }
             }
         }

@@ -336,6 +336,15 @@ VBW_EXPORT vbw_sender *vbw_start(int32_t period_us, int32_t rt_priority, int32_t
     return sender;
 }
 
+// Keeps the thread on one CPU (the capacity bench runs one sender with no call per CPU as its machine witness).
+// Returns 0, or the error number of the refusal.
+VBW_EXPORT int32_t vbw_pin(vbw_sender *sender, int32_t cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(sender->thread, sizeof set, &set);
+}
+
 // Stops the thread and frees the sender. Every slot must have been removed.
 VBW_EXPORT void vbw_stop(vbw_sender *sender) {
     atomic_store(&sender->stop, 1);
