@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Voicebot.Cli.Calling;
+using Voicebot.Testing;
 
 namespace Voicebot.EndToEnd.Tests;
 
@@ -11,9 +12,11 @@ public sealed class BadInputTests(VoicebotHostFixture fixture)
     public async Task BadConnections_DuringAGoodCall_AreHungUpAndTheCallIsUntouched()
     {
         var ct = TestContext.Current.CancellationToken;
-        var good = ScenarioCall.RunAsync(fixture, "internet-fixed", ct);
+        var connected = new TaskCompletionSource<SimulatedCaller>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var good = ScenarioCall.RunAsync(fixture, "internet-fixed", ct, connected: connected);
 
-        await Task.Delay(1500, ct);   // the good call is in its greeting
+        var caller = await connected.Task.WaitAsync(ct);
+        await Waits.UntilAsync(() => caller.GetReceivedFrames().Any(f => f.Pcm.Span.ContainsAnyExcept((byte)0)), ct);   // in its greeting
         var attacks = Attacks.Select(a => AttackAsync(a.Data, ct)).ToArray();
         var endings = await Task.WhenAll(attacks);
         var run = await good;

@@ -39,7 +39,8 @@ public static class ScenarioCall
         string scenarioName,
         CancellationToken cancellationToken,
         int? sampleRate = null,
-        bool technicianAvailable = true)
+        bool technicianAvailable = true,
+        TaskCompletionSource<SimulatedCaller>? connected = null)
     {
         ArgumentNullException.ThrowIfNull(fixture);
         var scenario = await CallScenarioLoader.LoadAsync(scenarioName, cancellationToken);
@@ -50,6 +51,7 @@ public static class ScenarioCall
         using var voice = new EspeakSpeechSynthesizer(Options.Create(new EspeakOptions { Pitch = 35 }), NullLogger<EspeakSpeechSynthesizer>.Instance);
         await using var caller = await SimulatedCaller.ConnectAsync(
             "127.0.0.1", fixture.AudioSocketPort, new SimulatedCallerOptions { CallId = callId, SampleRate = rate }, cancellationToken);
+        connected?.TrySetResult(caller);   // for a test that acts while the call is up
         var result = await new ScenarioRunner(voice).RunAsync(caller, scenario, progress: null, cancellationToken);
         if (caller.EndReason is null)
         {

@@ -38,6 +38,7 @@ internal sealed class OutboundPacer : IDisposable
     private readonly GatewayMetrics? _metrics;
     private readonly TimeSpan _period = AudioSocketKinds.FrameDuration;
     private readonly int _realtimePriority;
+    private string? _realtimeDetail;
     private readonly string? _traceFile;
     private readonly bool _wireWanted;
     private readonly int _wireLead;
@@ -75,6 +76,12 @@ internal sealed class OutboundPacer : IDisposable
 
     /// <summary>Whether the native wire sender writes the calls' frames (known once the clock has started).</summary>
     public bool UsesWireSender => Volatile.Read(ref _wire) is not null;
+
+    /// <summary>How the clock thread is scheduled, in words (known once it has started with a real-time priority).</summary>
+    internal string? RealtimeDetail => Volatile.Read(ref _realtimeDetail);
+
+    /// <summary>How the wire sender's thread is scheduled, in words; <see langword="null"/> without the sender.</summary>
+    internal string? WireRealtimeDetail => Volatile.Read(ref _wire)?.Realtime.Detail;
 
     /// <summary>Whether the clock thread runs under real-time scheduling (known once it has started).</summary>
     public bool IsRealtime => Volatile.Read(ref _isRealtime);
@@ -266,7 +273,11 @@ internal sealed class OutboundPacer : IDisposable
     {
         if (_realtimePriority > 0)
         {
-            var realtime = RealtimeScheduling.TryEnterFifo(_realtimePriority);
+            // With the wire sender, this thread only keeps the calls' queues topped up, a whole lead ahead: it runs one
+            // step below the sender, so at equal priority (FIFO does not preempt) it never holds the sender off a CPU.
+            var priority = Volatile.Read(ref _wire) is not null ? Math.Max(1, _realtimePriority - 1) : _realtimePriority;
+            var realtime = RealtimeScheduling.TryEnterFifo(priority);
+            Volatile.Write(ref _realtimeDetail, realtime.Detail);
             Volatile.Write(ref _isRealtime, realtime.Applied);
 
             // Logged from the thread pool: this thread never writes a log line (a blocked write would hold every call).

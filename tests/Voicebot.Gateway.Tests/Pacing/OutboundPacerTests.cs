@@ -15,6 +15,7 @@ using Voicebot.Gateway.Watching;
 using Voicebot.Protocol;
 using Voicebot.Recordings;
 using Voicebot.Recordings.Recording;
+using Voicebot.Testing;
 using Voicebot.Testing.Gateway;
 
 namespace Voicebot.Gateway.Tests.Pacing;
@@ -597,6 +598,32 @@ public sealed class OutboundPacerTests
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Clock_WithTheWireSender_RunsOnePriorityBelowTheSenderWhenPermitted()
+    {
+        // FIFO threads of equal priority do not preempt each other: at 10 and 10, the managed pacer tending 100 calls (or
+        // compiling its first ticks) held the sender off a CPU for 10 ms. The sender is the one that must be on time.
+        var options = Options.Create(new AudioSocketOptions { PacerRealtimePriority = 10, WireSender = true });
+        var pipe = new Pipe(new PipeOptions(useSynchronizationContext: false));
+        var session = new CallSession(_callId, 8000, pipe.Writer, input: null, _control, NullLogger.Instance);
+        var pacer = new OutboundPacer(TimeProvider.System, NullLogger<OutboundPacer>.Instance, options: options);
+        try
+        {
+            pacer.Add(session);
+            await Waits.UntilAsync(() => pacer.RealtimeDetail is not null, TestContext.Current.CancellationToken);
+
+            Assert.True(pacer.UsesWireSender, "the wire sender is built with the gateway on Linux");
+            var permitted = RealtimeSchedulingTests.RunOnNewThread(() => RealtimeScheduling.TryEnterFifo(10).Applied);
+            Assert.Equal(permitted ? "SCHED_FIFO priority 10" : pacer.WireRealtimeDetail, pacer.WireRealtimeDetail);
+            Assert.Equal(permitted ? "SCHED_FIFO priority 9" : pacer.RealtimeDetail, pacer.RealtimeDetail);
+        }
+        finally
+        {
+            pacer.Remove(session);
+            pacer.Dispose();
         }
     }
 
