@@ -188,9 +188,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         var records = await ReadRecordsAsync(store, callers, cancellationToken);
         var result = Summarize(calls, callers, records, clock, seconds, cpu1 - cpu0, (bench1 - bench0).TotalSeconds, rss, idleRss, metrics0, metrics1, metrics2);
         var benchGaps = BenchGaps(callers);
-        var machineGaps = _machine is null
-            ? 0
-            : callers.SelectMany(c => c.LongGaps).LongCount(g => _benchPauses?.Explains(g) != true && _machine.Explains(g));
+        var machineGaps = MachineGaps(callers);
 
         // The pacer's view covers the whole step (arrivals included: that is when a cold product compiles most).
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);   // the product appends its trace once a second
@@ -265,7 +263,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             gaps.Add(caller.Gaps);
         }
 
-        return new ListenResult(cpu, gaps.Summary(), gaps.CountAbove(40) - BenchGaps(callers), callers.Count(c => c.Failure is not null));
+        return new ListenResult(cpu, gaps.Summary(), gaps.CountAbove(40) - BenchGaps(callers) - MachineGaps(callers), callers.Count(c => c.Failure is not null));
     }
 
     private const string JitSeries = "dotnet_jit_compilation_time_seconds_total";
@@ -273,6 +271,10 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
     /// <summary>Gaps over 40 ms the callers heard while the bench itself was paused by its GC.</summary>
     private long BenchGaps(IEnumerable<LoadCaller> callers) =>
         _benchPauses is null ? 0 : callers.SelectMany(c => c.LongGaps).LongCount(_benchPauses.Explains);
+
+    /// <summary>Gaps over 40 ms the bench's pauses do not explain but the machine witness does: the machine's, not the product's.</summary>
+    private long MachineGaps(IEnumerable<LoadCaller> callers) =>
+        _machine is null ? 0 : callers.SelectMany(c => c.LongGaps).LongCount(g => _benchPauses?.Explains(g) != true && _machine.Explains(g));
 
     private sealed record ListenResult(double CpuPercent, Percentiles Gaps, long GapsOver40Ms, int Failed);
 

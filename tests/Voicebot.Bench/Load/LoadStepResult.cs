@@ -186,7 +186,7 @@ public sealed record MachineSelf(long Ticks, long LateOver10Ms, long LateOver40M
 /// <param name="FloorGaps">Inter-frame gaps the callers heard from the floor.</param>
 /// <param name="FloorGapsOver40Ms">Of those, over 40 ms.</param>
 /// <param name="ProductGaps">Inter-frame gaps the callers heard from the product.</param>
-/// <param name="ProductGapsOver40Ms">Of those, over 40 ms, but for those the bench's own GC pauses explain.</param>
+/// <param name="ProductGapsOver40Ms">Of those, over 40 ms, but for those the bench's own GC pauses or the machine's stalls (the witness) explain.</param>
 /// <param name="Failed">Listen-only calls that did not last their time (either server).</param>
 /// <param name="ProductPacer">The product's pacer trace over its listen-only pass.</param>
 public sealed record FloorComparison(
