@@ -158,7 +158,7 @@ public sealed class AudioSocketConnectionHandlerTests
             },
             services => services.AddSingleton<ILoggerProvider>(logs),
             ct);
-        await using var good = await StartLiveCallAsync(host, ct);
+        await using var good = await host.StartLiveCallAsync(ct);
         await using var bad = await host.ConnectAsync(ct);
         var badCallId = Guid.NewGuid();
 
@@ -207,10 +207,10 @@ public sealed class AudioSocketConnectionHandlerTests
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
         var pacer = host.Services.GetRequiredService<OutboundPacer>();
-        await using var warmUp = await StartLiveCallAsync(host, ct);   // the sender starts with the first call
+        await using var warmUp = await host.StartLiveCallAsync(ct);   // the sender starts with the first call
         Assert.True(pacer.UsesWireSender, "the wire sender is built with the gateway on Linux");
         var ticksBefore = pacer.WireTicks;   // before the call: every frame it gets is written at a later tick
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
 
         var frames = new List<ReceivedFrame>();
         for (var i = 0; i < 50; i++)
@@ -231,7 +231,7 @@ public sealed class AudioSocketConnectionHandlerTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var pcm = TestAudio.Pattern(800);
 
         await host.Control.Call(call.CallId).Media!.PlayAsync(new PlaybackItem(42, "greeting", pcm, 8000));
@@ -250,7 +250,7 @@ public sealed class AudioSocketConnectionHandlerTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         byte[][] chunks = [TestAudio.Pattern(500, 1), TestAudio.Pattern(700, 2), TestAudio.Pattern(90, 3), TestAudio.Pattern(1000, 4), TestAudio.Pattern(250, 5)];
         byte[] all = [.. chunks.SelectMany(c => c)];   // 2540 bytes: 8 frames, the last one 300 bytes short
@@ -283,7 +283,7 @@ public sealed class AudioSocketConnectionHandlerTests
         // The pacer writing frames itself: a frame is due, so the part of the chunk it has goes out padded.
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(o => o.WireSender = false, cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         var first = TestAudio.Pattern(500, 1);
@@ -317,7 +317,7 @@ public sealed class AudioSocketConnectionHandlerTests
         // silence covers the wait, counted as starved) and the stream then goes on without a hole inside a frame.
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         var pacer = host.Services.GetRequiredService<OutboundPacer>();
@@ -348,7 +348,7 @@ public sealed class AudioSocketConnectionHandlerTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var media = host.Control.Call(call.CallId).Media!;
         await media.PlayAsync(new PlaybackItem(1, "five seconds", TestAudio.Pattern(5 * 16000), 8000));
         await call.Client.ReadUntilAsync(f => !f.IsSilence, ct);
@@ -371,7 +371,7 @@ public sealed class AudioSocketConnectionHandlerTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var media = host.Control.Call(call.CallId).Media!;
         var pcm = TestAudio.Pattern(960);
 
@@ -402,7 +402,7 @@ public sealed class AudioSocketConnectionHandlerTests
         var calls = new List<LiveCall>();
         for (var i = 0; i < 12; i++)
         {
-            var call = await StartLiveCallAsync(host, ct);
+            var call = await host.StartLiveCallAsync(ct);
             call.Client.CloseOnHangup = true;
             call.Client.StartAudioPump();   // Asterisk streams the caller's audio up to the close
             calls.Add(call);
@@ -449,7 +449,7 @@ public sealed class AudioSocketConnectionHandlerTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
 
         await call.Client.HangUpAsync();
         var reason = await host.Control.Call(call.CallId).Ended.Task.WaitAsync(ct);
@@ -466,7 +466,7 @@ public sealed class AudioSocketConnectionHandlerTests
         await using var host = await GatewayTestHost.StartAsync(o => o.MaxConcurrentCalls = 1, services => services.AddSingleton<ILoggerProvider>(logs), ct);
         var busy = TestAudio.Pattern(1000, seed: 3);
         host.Control.AddPhrase("lines_busy", busy);
-        await using var first = await StartLiveCallAsync(host, ct);
+        await using var first = await host.StartLiveCallAsync(ct);
         await using var second = await host.ConnectAsync(ct);
         var secondId = Guid.NewGuid();
 
@@ -493,7 +493,7 @@ public sealed class AudioSocketConnectionHandlerTests
         await using var host = await GatewayTestHost.StartAsync(configureServices: services => services.AddSingleton<ILoggerProvider>(logs), cancellationToken: ct);
         var busy = TestAudio.Pattern(1000, seed: 3);
         host.Control.AddPhrase("lines_busy", busy);
-        await using var live = await StartLiveCallAsync(host, ct);
+        await using var live = await host.StartLiveCallAsync(ct);
         await using var duplicate = await host.ConnectAsync(ct);
 
         await duplicate.SendUuidAsync(live.CallId, ct);
@@ -536,7 +536,7 @@ public sealed class AudioSocketConnectionHandlerTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(o => o.MaxConcurrentCalls = 1, cancellationToken: ct);
-        await using var first = await StartLiveCallAsync(host, ct);
+        await using var first = await host.StartLiveCallAsync(ct);
         await using var second = await host.ConnectAsync(ct);
 
         await second.SendUuidAsync(Guid.NewGuid(), ct);
@@ -599,7 +599,7 @@ public sealed class AudioSocketConnectionHandlerTests
             await client.DisposeAsync();
         }
 
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         await call.Client.SendDtmfAsync('7', ct);
         var media = await host.Control.Call(call.CallId).ReadInboundUntilDtmfAsync(ct);
         Assert.Equal('7', media[^1].Digit);
@@ -666,16 +666,6 @@ public sealed class AudioSocketConnectionHandlerTests
         var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         source.CancelAfter(timeout ?? TimeSpan.FromSeconds(20));
         return source.Token;
-    }
-
-    private static async Task<LiveCall> StartLiveCallAsync(GatewayTestHost host, CancellationToken ct)
-    {
-        var client = await host.ConnectAsync(ct);
-        var callId = Guid.NewGuid();
-        await client.SendUuidAsync(callId, ct);
-        client.StartAudioPump();
-        await host.Control.Call(callId).Started.Task.WaitAsync(ct);
-        return new LiveCall(callId, client);
     }
 
     private static async Task<List<ReceivedFrame>> ReadFramesAfterAsync(FakeAsteriskClient client, TimeSpan drain, int count, CancellationToken ct)
@@ -780,10 +770,5 @@ public sealed class AudioSocketConnectionHandlerTests
 
         public Task<PhraseAudio> GetPhraseAsync(string phraseKey, int sampleRate, CancellationToken cancellationToken = default) =>
             Task.FromException<PhraseAudio>(new KeyNotFoundException(phraseKey));
-    }
-
-    private sealed record LiveCall(Guid CallId, FakeAsteriskClient Client) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Client.DisposeAsync();
     }
 }

@@ -25,17 +25,10 @@ internal sealed class BenchPauses : EventListener
     /// </summary>
     public bool Explains(FrameGap gap)
     {
-        var excess = gap.To - gap.From - (Stopwatch.Frequency / 50);
-        long covered = 0;
         lock (_gate)
         {
-            foreach (var (begin, end) in _pauses)
-            {
-                covered += Math.Max(0, Math.Min(end, gap.To) - Math.Max(begin, gap.From));
-            }
+            return gap.IsMostlyCoveredBy(_pauses);
         }
-
-        return excess > 0 && covered * 2 >= excess;
     }
 
     protected override void OnEventSourceCreated(EventSource eventSource)

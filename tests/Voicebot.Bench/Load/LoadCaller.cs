@@ -515,7 +515,25 @@ internal sealed class LoadCaller
 }
 
 /// <summary>A gap between two frames heard by a caller: when the one before it and the one after it arrived (Stopwatch ticks).</summary>
-internal readonly record struct FrameGap(long From, long To);
+internal readonly record struct FrameGap(long From, long To)
+{
+    /// <summary>
+    /// True when <paramref name="stalls"/> (another party's stalls, Stopwatch ticks) cover at least half of what this gap
+    /// adds to the 20 ms frame period: that party's stall made the gap.
+    /// </summary>
+    public bool IsMostlyCoveredBy(IEnumerable<(long Begin, long End)> stalls)
+    {
+        ArgumentNullException.ThrowIfNull(stalls);
+        var excess = To - From - (Stopwatch.Frequency / 50);
+        long covered = 0;
+        foreach (var (begin, end) in stalls)
+        {
+            covered += Math.Max(0, Math.Min(end, To) - Math.Max(begin, From));
+        }
+
+        return excess > 0 && covered * 2 >= excess;
+    }
+}
 
 /// <summary>One caller input and when the bot's answer began, as the caller saw them (Stopwatch ticks).</summary>
 internal sealed class CallerTurn(string kind, long inputEndedAt)

@@ -20,7 +20,7 @@ internal sealed class MachineWitness : IDisposable
     private readonly Timer? _reader;
     private readonly Lock _gate = new();
     private readonly WireTick[] _buffer = new WireTick[512];
-    private readonly List<(long Due, long Started)> _lateTicks = [];
+    private readonly List<(long Begin, long End)> _lateTicks = [];
     private LatencyHistogram _lateness = new();
     private bool _disposed;
 
@@ -75,17 +75,10 @@ internal sealed class MachineWitness : IDisposable
     /// </summary>
     public bool Explains(FrameGap gap)
     {
-        var excess = gap.To - gap.From - (Stopwatch.Frequency / 50);
-        long covered = 0;
         lock (_gate)
         {
-            foreach (var (due, started) in _lateTicks)
-            {
-                covered += Math.Max(0, Math.Min(started, gap.To) - Math.Max(due, gap.From));
-            }
+            return gap.IsMostlyCoveredBy(_lateTicks);
         }
-
-        return excess > 0 && covered * 2 >= excess;
     }
 
     /// <summary>A late tick of the witness, from <paramref name="due"/> to <paramref name="started"/> (tests).</summary>

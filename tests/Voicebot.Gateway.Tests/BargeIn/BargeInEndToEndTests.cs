@@ -27,7 +27,7 @@ public sealed class BargeInEndToEndTests
         var ct = Timeout();
         var logs = new RecordingLoggerProvider();
         await using var host = await GatewayTestHost.StartAsync(configureServices: s => s.AddSingleton<ILoggerProvider>(logs), cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         var speechFrom = long.MaxValue;
@@ -35,11 +35,11 @@ public sealed class BargeInEndToEndTests
 
         await session.PlayAsync(new PlaybackItem(1, "five seconds", TestAudio.Tone(TimeSpan.FromSeconds(5), 300, BotDbfs), 8000));
         var frames = new List<ReceivedFrame> { (await call.Client.ReadUntilAsync(f => !f.IsSilence, ct))[^1] };
-        await ReadFramesAsync(call.Client, frames, 50, ct);   // about 1 s into the phrase
+        await call.Client.ReadFramesAsync(frames, 50, ct);   // about 1 s into the phrase
         Volatile.Write(ref speechFrom, call.Client.PumpFramesSent + 1);
-        await ReadFramesAsync(call.Client, frames, 75, ct);
+        await call.Client.ReadFramesAsync(frames, 75, ct);
         await recorded.BargedIn.Task.WaitAsync(ct);
-        await ReadFramesAsync(call.Client, frames, 10, ct);   // the speech has ended: a second report would be in by now
+        await call.Client.ReadFramesAsync(frames, 10, ct);   // the speech has ended: a second report would be in by now
 
         var detectionFrame = speechFrom + 7;   // MinSpeech 160 ms = the 8th 20 ms frame
         var reaction = session.LastBargeIn!;
@@ -74,7 +74,7 @@ public sealed class BargeInEndToEndTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         var click = TestAudio.Noise(TimeSpan.FromMilliseconds(60), BotDbfs);
@@ -88,7 +88,7 @@ public sealed class BargeInEndToEndTests
 
         await session.PlayAsync(new PlaybackItem(2, "two seconds", phrase, 8000));
         var frames = new List<ReceivedFrame> { (await call.Client.ReadUntilAsync(f => !f.IsSilence, ct))[^1] };
-        await ReadFramesAsync(call.Client, frames, 25, ct);
+        await call.Client.ReadFramesAsync(frames, 25, ct);
         Volatile.Write(ref clickFrom, call.Client.PumpFramesSent + 1);
         await ReadPhraseAsync(call.Client, frames, phrase, ct);
         var finished = await recorded.PlaybackFinished.Reader.ReadAsync(ct);
@@ -105,7 +105,7 @@ public sealed class BargeInEndToEndTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         call.Client.AudioSource = _ => EchoFrame(call.Client);
@@ -115,7 +115,7 @@ public sealed class BargeInEndToEndTests
         var frames = new List<ReceivedFrame> { (await call.Client.ReadUntilAsync(f => !f.IsSilence, ct))[^1] };
         await ReadPhraseAsync(call.Client, frames, phrase, ct);
         var finished = await recorded.PlaybackFinished.Reader.ReadAsync(ct);
-        await ReadFramesAsync(call.Client, frames, 10, ct);
+        await call.Client.ReadFramesAsync(frames, 10, ct);
 
         TestContext.Current.SendDiagnosticMessage(
             $"Echo: rejected as echo {session.BargeInsRejectedAsEcho}, too short {session.BargeInsRejectedTooShort}, barge-ins {session.BargeIns}.");
@@ -131,7 +131,7 @@ public sealed class BargeInEndToEndTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         var speechFrom = long.MaxValue;
@@ -144,10 +144,10 @@ public sealed class BargeInEndToEndTests
 
         await session.PlayAsync(new PlaybackItem(4, "five seconds", TestAudio.Tone(TimeSpan.FromSeconds(5), 300, BotDbfs), 8000));
         var frames = new List<ReceivedFrame> { (await call.Client.ReadUntilAsync(f => !f.IsSilence, ct))[^1] };
-        await ReadFramesAsync(call.Client, frames, 25, ct);
+        await call.Client.ReadFramesAsync(frames, 25, ct);
         Volatile.Write(ref speechFrom, call.Client.PumpFramesSent + 1);
         await recorded.BargedIn.Task.WaitAsync(ct);
-        await ReadFramesAsync(call.Client, frames, 40, ct);
+        await call.Client.ReadFramesAsync(frames, 40, ct);
 
         Assert.Equal(1, recorded.BargeInCount);
         Assert.Equal(1, session.BargeIns);
@@ -161,7 +161,7 @@ public sealed class BargeInEndToEndTests
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(
             configureServices: s => s.Configure<BargeInOptions>(o => o.Enabled = false), cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         var speechFrom = long.MaxValue;
@@ -186,7 +186,7 @@ public sealed class BargeInEndToEndTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         var speechFrom = long.MaxValue;
@@ -201,7 +201,7 @@ public sealed class BargeInEndToEndTests
         }
 
         var frames = new List<ReceivedFrame>();
-        await ReadFramesAsync(call.Client, frames, 5, ct);
+        await call.Client.ReadFramesAsync(frames, 5, ct);
 
         Assert.Equal(0, recorded.BargeInCount);
         Assert.Equal(0, session.BargeIns + session.BargeInsRejectedAsEcho + session.BargeInsRejectedTooShort);
@@ -224,7 +224,7 @@ public sealed class BargeInEndToEndTests
     {
         while (frames.Count(f => !f.IsSilence) < phrase.Length / FrameBytes)
         {
-            await ReadFramesAsync(client, frames, 1, ct);
+            await client.ReadFramesAsync(frames, 1, ct);
         }
     }
 
@@ -239,33 +239,10 @@ public sealed class BargeInEndToEndTests
         Assert.Equal(frames[..lastAudible].Count(f => f.IsSilence), session.StarvedFrames);
     }
 
-    private static async Task ReadFramesAsync(FakeAsteriskClient client, List<ReceivedFrame> frames, int count, CancellationToken ct)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            frames.Add(await client.ReadFrameAsync(ct) ?? throw new InvalidOperationException("The gateway closed the call."));
-        }
-    }
-
     private static CancellationToken Timeout()
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         source.CancelAfter(TimeSpan.FromSeconds(30));
         return source.Token;
-    }
-
-    private static async Task<LiveCall> StartLiveCallAsync(GatewayTestHost host, CancellationToken ct)
-    {
-        var client = await host.ConnectAsync(ct);
-        var callId = Guid.NewGuid();
-        await client.SendUuidAsync(callId, ct);
-        client.StartAudioPump();
-        await host.Control.Call(callId).Started.Task.WaitAsync(ct);
-        return new LiveCall(callId, client);
-    }
-
-    private sealed record LiveCall(Guid CallId, FakeAsteriskClient Client) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Client.DisposeAsync();
     }
 }

@@ -20,17 +20,17 @@ public sealed class WireLeadTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var session = (CallSession)host.Control.Call(call.CallId).Media!;
         var phrase = TestAudio.Tone(TimeSpan.FromSeconds(3), 300, -6);
 
         await session.PlayAsync(new PlaybackItem(1, "three seconds", phrase, 8000));
         var frames = new List<ReceivedFrame> { (await call.Client.ReadUntilAsync(f => !f.IsSilence, ct))[^1] };
-        await ReadFramesAsync(call.Client, frames, 10, ct);
+        await call.Client.ReadFramesAsync(frames, 10, ct);
         // 8 ticks (160 ms) of stall: more than the former 6-frame lead; the wait may overshoot by another 8 on a busy
         // machine and still stay within the default 16.
         var stallTicks = await StallManagedSideAsync(session, ticks: 8, ct);
-        await ReadFramesAsync(call.Client, frames, phrase.Length / FrameBytes - frames.Count, ct);
+        await call.Client.ReadFramesAsync(frames, phrase.Length / FrameBytes - frames.Count, ct);
 
         TestContext.Current.SendDiagnosticMessage($"Managed side stalled for {stallTicks} sender ticks.");
         Assert.Equal(0, session.StarvedFrames);
@@ -43,17 +43,17 @@ public sealed class WireLeadTests
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(
             configureServices: s => s.Configure<AudioSocketOptions>(o => o.WireLeadFrames = 4), cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var session = (CallSession)host.Control.Call(call.CallId).Media!;
         var phrase = TestAudio.Tone(TimeSpan.FromSeconds(2), 300, -6);
 
         await session.PlayAsync(new PlaybackItem(2, "two seconds", phrase, 8000));
         var frames = new List<ReceivedFrame> { (await call.Client.ReadUntilAsync(f => !f.IsSilence, ct))[^1] };
-        await ReadFramesAsync(call.Client, frames, 10, ct);
+        await call.Client.ReadFramesAsync(frames, 10, ct);
         await StallManagedSideAsync(session, ticks: 12, ct);
         while (frames.Count(f => !f.IsSilence) < phrase.Length / FrameBytes)
         {
-            await ReadFramesAsync(call.Client, frames, 1, ct);
+            await call.Client.ReadFramesAsync(frames, 1, ct);
         }
 
         var holes = frames.Count(f => f.IsSilence);
@@ -68,7 +68,7 @@ public sealed class WireLeadTests
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
-        await using var call = await StartLiveCallAsync(host, ct);
+        await using var call = await host.StartLiveCallAsync(ct);
         var recorded = host.Control.Call(call.CallId);
         var session = (CallSession)recorded.Media!;
         var phrase = TestAudio.Tone(TimeSpan.FromSeconds(1), 300, -6);
@@ -119,33 +119,10 @@ public sealed class WireLeadTests
         }
     }
 
-    private static async Task ReadFramesAsync(FakeAsteriskClient client, List<ReceivedFrame> frames, int count, CancellationToken ct)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            frames.Add(await client.ReadFrameAsync(ct) ?? throw new InvalidOperationException("The gateway closed the call."));
-        }
-    }
-
     private static CancellationToken Timeout()
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         source.CancelAfter(TimeSpan.FromSeconds(30));
         return source.Token;
-    }
-
-    private static async Task<LiveCall> StartLiveCallAsync(GatewayTestHost host, CancellationToken ct)
-    {
-        var client = await host.ConnectAsync(ct);
-        var callId = Guid.NewGuid();
-        await client.SendUuidAsync(callId, ct);
-        client.StartAudioPump();
-        await host.Control.Call(callId).Started.Task.WaitAsync(ct);
-        return new LiveCall(callId, client);
-    }
-
-    private sealed record LiveCall(Guid CallId, FakeAsteriskClient Client) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Client.DisposeAsync();
     }
 }

@@ -169,6 +169,16 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
     }
 
     /// <summary>The next frame from the gateway, or <see langword="null"/> once the connection has closed.</summary>
+    /// <summary>Reads the next <paramref name="count"/> frames into <paramref name="frames"/>; throws if the gateway closes the call.</summary>
+    public async Task ReadFramesAsync(List<ReceivedFrame> frames, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        for (var i = 0; i < count; i++)
+        {
+            frames.Add(await ReadFrameAsync(cancellationToken) ?? throw new InvalidOperationException("The gateway closed the call."));
+        }
+    }
+
     public async ValueTask<ReceivedFrame?> ReadFrameAsync(CancellationToken cancellationToken = default)
     {
         while (await _frames.Reader.WaitToReadAsync(cancellationToken))

@@ -63,6 +63,17 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public Task<FakeAsteriskClient> ConnectAsync(CancellationToken cancellationToken = default) =>
         FakeAsteriskClient.ConnectAsync(Port, cancellationToken);
 
+    /// <summary>A call up and running: connected, its UUID sent, the caller's 20 ms audio pump on, the control plane told.</summary>
+    public async Task<LiveCall> StartLiveCallAsync(CancellationToken cancellationToken = default)
+    {
+        var client = await ConnectAsync(cancellationToken);
+        var callId = Guid.NewGuid();
+        await client.SendUuidAsync(callId, cancellationToken);
+        client.StartAudioPump();
+        await Control.Call(callId).Started.Task.WaitAsync(cancellationToken);
+        return new LiveCall(callId, client);
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
