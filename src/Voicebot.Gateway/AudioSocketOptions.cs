@@ -64,9 +64,9 @@ public sealed class AudioSocketOptions : IValidatableObject
     /// Real-time FIFO priority (1–99) asked for the pacer's thread, so that a due tick preempts the machine's other work
     /// (the thread pool, the JIT, other processes); 0 leaves it normally scheduled. Needs root, <c>CAP_SYS_NICE</c> or
     /// <c>LimitRTPRIO=</c> (the systemd unit grants it); without the right, one log line and normal scheduling.
-    /// Default 10: above normal threads, below the kernel's interrupt threads (50). With the native wire sender, its
-    /// thread gets this priority and the pacer's one below (the sender is the one that must be on time; the pacer keeps
-    /// its queues a whole lead ahead). See README, "Performance".
+    /// Default 10: above normal threads, below the kernel's interrupt threads (50). With the native wire sender, only
+    /// the sender's thread gets it: the pacer then keeps the queues a whole lead ahead and stays normally scheduled (a
+    /// real-time managed thread can spin in the runtime's own waits). See README, "Performance".
     /// </summary>
     [Range(0, 99)]
     public int PacerRealtimePriority { get; set; } = 10;

@@ -271,12 +271,17 @@ internal sealed class OutboundPacer : IDisposable
 
     private void RunClockThread()
     {
-        if (_realtimePriority > 0)
+        if (_realtimePriority > 0 && Volatile.Read(ref _wire) is not null)
         {
-            // With the wire sender, this thread only keeps the calls' queues topped up, a whole lead ahead: it runs one
-            // step below the sender, so at equal priority (FIFO does not preempt) it never holds the sender off a CPU.
-            var priority = Volatile.Read(ref _wire) is not null ? Math.Max(1, _realtimePriority - 1) : _realtimePriority;
-            var realtime = RealtimeScheduling.TryEnterFifo(priority);
+            // With the wire sender this thread only keeps the calls' queues a whole lead (320 ms) ahead, and it runs
+            // managed code: real-time, it would spin in the runtime's own waits (a GC suspension it triggered, a spin
+            // lock) where only normal threads can release it. Seen in CI: "sched: RT throttling activated" and every
+            // process stalled 2 s. The sender, which never runs managed code, is the one that is real-time.
+            Volatile.Write(ref _realtimeDetail, "normal scheduling: the native wire sender (real-time) writes the frames");
+        }
+        else if (_realtimePriority > 0)
+        {
+            var realtime = RealtimeScheduling.TryEnterFifo(_realtimePriority);
             Volatile.Write(ref _realtimeDetail, realtime.Detail);
             Volatile.Write(ref _isRealtime, realtime.Applied);
 

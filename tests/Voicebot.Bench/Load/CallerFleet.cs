@@ -13,11 +13,14 @@ namespace Voicebot.Bench.Load;
 internal sealed class CallerFleet : IDisposable
 {
     /// <summary>
-    /// The callers' clock and receive threads run real-time where permitted: they stand for Asterisk, which a noisy
-    /// neighbour on the bench's machine must not starve (measured: normally scheduled, they saw 115 ms stalls of their
-    /// own as the product's gaps). Below the product's sender and pacer (10), so they never delay the product.
+    /// With a noisy neighbour, the callers' clock and receive threads run real-time where permitted: they stand for
+    /// Asterisk, which a co-located process must not starve (measured: normally scheduled, they saw 115 ms stalls of
+    /// their own as the product's gaps). Below the product's sender (10), so they never delay it. Not otherwise: a
+    /// real-time managed thread can spin in the runtime's own waits (see OutboundPacer), a risk kept to that mode.
     /// </summary>
     internal const int RealtimePriority = 5;
+
+    private readonly bool _realtime;
 
     private static readonly long Period = Stopwatch.Frequency / 50;
 
@@ -28,8 +31,9 @@ internal sealed class CallerFleet : IDisposable
     private long _scheduleResets;
     private LatencyHistogram _clockLateness = new();
 
-    public CallerFleet()
+    public CallerFleet(bool realtime = false)
     {
+        _realtime = realtime;
         _clock = new Thread(RunClock) { IsBackground = true, Name = "caller-clock", Priority = ThreadPriority.AboveNormal };
         _clock.Start();
     }
@@ -73,7 +77,7 @@ internal sealed class CallerFleet : IDisposable
                 continue;
             }
 
-            placed.Add((caller, caller.ReceiveAsync(cancellationToken)));
+            placed.Add((caller, caller.ReceiveAsync(cancellationToken, _realtime)));
             lock (_gate)
             {
                 _callers = [.. _callers, caller];
@@ -113,7 +117,7 @@ internal sealed class CallerFleet : IDisposable
 
     private void RunClock()
     {
-        Scheduling = RealtimeScheduling.TryEnterFifo(RealtimePriority).Detail;
+        Scheduling = _realtime ? RealtimeScheduling.TryEnterFifo(RealtimePriority).Detail : "normal scheduling";
         var next = Stopwatch.GetTimestamp() + Period;
         while (!_stopping)
         {

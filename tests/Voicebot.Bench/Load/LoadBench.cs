@@ -37,7 +37,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             await using var product = await VoicebotServeProcess.StartAsync(
                 new VoicebotServeSettings { Environment = environment, WorkingDirectory = work, KeptLines = 200 }, cancellationToken);
             var store = new SqliteCallRecordStore(environment["Records__SqlitePath"], NullLogger<SqliteCallRecordStore>.Instance);
-            using var fleet = new CallerFleet();
+            using var fleet = new CallerFleet(realtime: settings.NeighbourLoad > 0);
             using var benchPauses = new BenchPauses();
             _benchPauses = benchPauses;
             using var witness = new MachineWitness(realtimePriority: 10);

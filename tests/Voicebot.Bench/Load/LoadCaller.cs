@@ -110,14 +110,18 @@ internal sealed class LoadCaller
     /// kernel hands it over, not when the bench's thread pool (busy with the provider emulators) gets to it — measured,
     /// pool-driven receives counted the bench's own queueing as the product's gaps.
     /// </summary>
-    public Task ReceiveAsync(CancellationToken cancellationToken)
+    public Task ReceiveAsync(CancellationToken cancellationToken, bool realtime = false)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(
             () =>
             {
                 using var closing = cancellationToken.Register(static socket => ((Socket)socket!).Dispose(), _socket);
-                _ = RealtimeScheduling.TryEnterFifo(CallerFleet.RealtimePriority);   // as the fleet's clock; see there
+                if (realtime)
+                {
+                    _ = RealtimeScheduling.TryEnterFifo(CallerFleet.RealtimePriority);   // as the fleet's clock; see there
+                }
+
                 try
                 {
                     Receive();

@@ -602,10 +602,10 @@ public sealed class OutboundPacerTests
     }
 
     [Fact]
-    public async Task Clock_WithTheWireSender_RunsOnePriorityBelowTheSenderWhenPermitted()
+    public async Task Clock_WithTheWireSender_StaysNormallyScheduledAndOnlyTheSenderIsRealTime()
     {
-        // FIFO threads of equal priority do not preempt each other: at 10 and 10, the managed pacer tending 100 calls (or
-        // compiling its first ticks) held the sender off a CPU for 10 ms. The sender is the one that must be on time.
+        // A managed thread under SCHED_FIFO can spin in the runtime's own waits (a GC suspension it triggered) where only
+        // normal threads can release it: in CI the kernel throttled real-time tasks and every process stalled 2 s.
         var options = Options.Create(new AudioSocketOptions { PacerRealtimePriority = 10, WireSender = true });
         var pipe = new Pipe(new PipeOptions(useSynchronizationContext: false));
         var session = new CallSession(_callId, 8000, pipe.Writer, input: null, _control, NullLogger.Instance);
@@ -618,7 +618,8 @@ public sealed class OutboundPacerTests
             Assert.True(pacer.UsesWireSender, "the wire sender is built with the gateway on Linux");
             var permitted = RealtimeSchedulingTests.RunOnNewThread(() => RealtimeScheduling.TryEnterFifo(10).Applied);
             Assert.Equal(permitted ? "SCHED_FIFO priority 10" : pacer.WireRealtimeDetail, pacer.WireRealtimeDetail);
-            Assert.Equal(permitted ? "SCHED_FIFO priority 9" : pacer.RealtimeDetail, pacer.RealtimeDetail);
+            Assert.Equal("normal scheduling: the native wire sender (real-time) writes the frames", pacer.RealtimeDetail);
+            Assert.False(pacer.IsRealtime);
         }
         finally
         {
