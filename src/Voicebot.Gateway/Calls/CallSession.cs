@@ -13,8 +13,9 @@ namespace Voicebot.Gateway.Calls;
 
 /// <summary>
 /// One call's media state on this gateway: the outbound queue (<see cref="PlaybackQueue"/>) written one frame per
-/// tick by <see cref="Pacing.OutboundPacer"/> or the native wire sender, the inbound sequence, and the barge-in detector. The <see cref="ICallMediaSink"/> methods (Orleans observer
-/// calls), the pacer and the connection's read loop run on different threads; a lock guards the queue and the socket's
+/// tick by <see cref="Pacing.OutboundPacer"/> or the native wire sender, the inbound sequence, and the barge-in
+/// detector. The <see cref="ICallMediaSink"/> methods (Orleans observer calls), the pacer and the connection's read
+/// loop run on different threads; a lock guards the queue and the socket's
 /// <see cref="PipeWriter"/>, which only the pacer writes once the session exists.
 /// </summary>
 /// <remarks>
