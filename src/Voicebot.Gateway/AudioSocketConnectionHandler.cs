@@ -44,6 +44,8 @@ internal sealed class AudioSocketConnectionHandler(
     {
         var settings = options.Value;
         var batcher = new InboundAudioBatcher(settings.InboundFramesPerEvent);
+        var voiceGate = new InboundVoiceGate();
+        var readyEvents = new List<InboundMedia>();
         var input = connection.Transport.Input;
         var connectedAt = time.GetUtcNow();
         var validator = new AudioSocketInboundValidator();
@@ -186,10 +188,34 @@ internal sealed class AudioSocketConnectionHandler(
                                     // The stream boundary needs an array the consumer owns, and the payload aliases the pipe:
                                     // the event's array (with its InboundMedia envelope) is the one allocation per event.
                                     var sequence = session.NextInboundSequence();
+                                    voiceGate.Demand = session.InboundAudio;
+                                    if (!voiceGate.Admit(frame.Payload, sampleRate))
+                                    {
+                                        // Far from any voice: the grain does not need it. An event never spans a gap.
+                                        if (batcher.Flush() is { } before)
+                                        {
+                                            await control.PublishAsync(callId, before, session.Lifetime);
+                                        }
+
+                                        var held = voiceGate.Hold(sequence, frame.Payload, sampleRate);
+                                        session.OnInboundAudio(sequence, held);
+                                        session.Recorder?.WriteCaller(held);
+                                        break;
+                                    }
+
+                                    // The moments before the voice go first, with the count of frames kept back.
+                                    voiceGate.Release(batcher, readyEvents);
                                     if (batcher.MustFlushBefore((int)frame.Payload.Length, sampleRate) && batcher.Flush() is { } partial)
                                     {
-                                        await control.PublishAsync(callId, partial, session.Lifetime);
+                                        readyEvents.Add(partial);
                                     }
+
+                                    foreach (var earlier in readyEvents)
+                                    {
+                                        await control.PublishAsync(callId, earlier, session.Lifetime);
+                                    }
+
+                                    readyEvents.Clear();
 
                                     // Barge-in first: a flush must not wait behind the publish's backpressure.
                                     var pcm = batcher.Append(sequence, frame.Payload, sampleRate);

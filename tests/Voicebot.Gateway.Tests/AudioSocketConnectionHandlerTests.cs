@@ -44,6 +44,41 @@ public sealed class AudioSocketConnectionHandlerTests
     ];
 
     [Fact]
+    public async Task GrainAsksForAudioNearTheVoice_QuietFramesAreKeptBack_TheVoiceComesWithItsPreRollAndTheCount()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var asterisk = await host.ConnectAsync(ct);
+        var callId = Guid.NewGuid();
+        var quiet = new byte[320];
+        var voice = TestAudio.Pattern(320, seed: 7);
+        await asterisk.SendUuidAsync(callId, ct);
+        await asterisk.SendAudioAsync(quiet, cancellationToken: ct);
+        var call = host.Control.Call(callId);
+        await call.Started.Task.WaitAsync(ct);
+        Assert.Equal(0L, (await call.ReadInboundAsync(ct)).Sequence);   // before the grain says anything: every frame
+
+        await call.Media!.SetInboundAudioAsync(InboundAudioDemand.NearVoice(-50, TimeSpan.FromMilliseconds(40), TimeSpan.Zero));
+        for (var i = 0; i < 10; i++)
+        {
+            await asterisk.SendAudioAsync(quiet, cancellationToken: ct);   // frames 1–10
+        }
+
+        await asterisk.SendDtmfAsync('1', ct);   // 11
+        var whileQuiet = await call.ReadInboundUntilDtmfAsync(ct);
+        await asterisk.SendAudioAsync(voice, cancellationToken: ct);   // 12
+        await asterisk.SendDtmfAsync('2', ct);   // 13
+        var withVoice = await call.ReadInboundUntilDtmfAsync(ct);
+
+        Assert.Equal([11L], whileQuiet.Select(m => m.Sequence));
+        // The last 40 ms of quiet (frames 9 and 10) lead into the voice; frames 1–8 were kept back and are counted.
+        Assert.Equal([9L, 10L, 12L, 13L], withVoice.Select(m => m.Sequence));
+        Assert.Equal([8 * 160, 0, 0, 0], withVoice.Select(m => m.SkippedSamples));
+        Assert.Equal(quiet, withVoice[0].Audio);
+        Assert.Equal(voice, withVoice[2].Audio);
+    }
+
+    [Fact]
     public async Task NormalCall_UuidAudioDtmf_ControlReceivesThemInOrderWithCallIdAndRate()
     {
         var ct = Timeout();

@@ -18,4 +18,11 @@ public interface ICallMediaSink : IGrainObserver
     /// <summary>Sends the AudioSocket hang-up once the queued audio has played, then closes the connection.</summary>
     [Alias("hang-up")]
     Task HangUpAsync();
+
+    /// <summary>
+    /// Which caller frames the grain needs from now on (<see cref="InboundAudioDemand.All"/> until this is called).
+    /// Frames kept back are counted in <see cref="InboundMedia.SkippedSamples"/> of the next event.
+    /// </summary>
+    [Alias("inbound-audio")]
+    Task SetInboundAudioAsync(InboundAudioDemand demand);
 }

@@ -54,6 +54,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     private bool _closed;
     private TaskCompletionSource? _flushDrained;
     private long _inboundSequence;
+    private InboundAudioDemand _inboundAudio = InboundAudioDemand.All;
     private bool _disposed;
 
     // The native wire sender's queue for this call (null: the pacer writes the socket's pipe itself). Frames are queued
@@ -150,6 +151,9 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
 
     /// <summary>Next inbound sequence number, from 0. Called by the connection's read loop only.</summary>
     public long NextInboundSequence() => _inboundSequence++;
+
+    /// <summary>Which caller frames the grain needs (<see cref="InboundVoiceGate"/>); read by the connection's read loop.</summary>
+    public InboundAudioDemand InboundAudio => Volatile.Read(ref _inboundAudio);
 
     /// <summary>True while the bot has audible audio queued or playing, or a streamed phrase awaits its next chunk.</summary>
     internal bool IsPlaying => Volatile.Read(ref _playing);
@@ -281,6 +285,14 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             }
         }
 
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task SetInboundAudioAsync(InboundAudioDemand demand)
+    {
+        ArgumentNullException.ThrowIfNull(demand);
+        Volatile.Write(ref _inboundAudio, demand);
         return Task.CompletedTask;
     }
 

@@ -17,6 +17,7 @@ internal sealed class InboundAudioBatcher(int framesPerEvent)
     private int _frames;
     private long _sequence;
     private int _sampleRate;
+    private int _skippedSamples;
 
     /// <summary>The pending event holds <c>framesPerEvent</c> frames: take it with <see cref="Flush"/>.</summary>
     public bool IsFull => _frames == framesPerEvent;
@@ -28,7 +29,24 @@ internal sealed class InboundAudioBatcher(int framesPerEvent)
     /// <summary>Copies the frame into the pending event; returns where it now lives.</summary>
     public ReadOnlySpan<byte> Append(long sequence, in ReadOnlySequence<byte> payload, int sampleRate)
     {
-        var length = (int)payload.Length;
+        var slot = Reserve(sequence, (int)payload.Length, sampleRate);
+        payload.CopyTo(slot);
+        return slot;
+    }
+
+    /// <inheritdoc cref="Append(long, in ReadOnlySequence{byte}, int)"/>
+    public ReadOnlySpan<byte> Append(long sequence, ReadOnlySpan<byte> pcm, int sampleRate)
+    {
+        var slot = Reserve(sequence, pcm.Length, sampleRate);
+        pcm.CopyTo(slot);
+        return slot;
+    }
+
+    /// <summary>Caller samples kept back before the next event (<see cref="InboundVoiceGate"/>): the event carries the count.</summary>
+    public void NoteSkipped(int samples) => _skippedSamples += samples;
+
+    private Span<byte> Reserve(long sequence, int length, int sampleRate)
+    {
         if (_pending is null)
         {
             // One array per event: the stream's consumer owns it.
@@ -38,7 +56,6 @@ internal sealed class InboundAudioBatcher(int framesPerEvent)
         }
 
         var slot = _pending.AsSpan(_length, length);
-        payload.CopyTo(slot);
         _length += length;
         _frames++;
         return slot;
@@ -58,7 +75,8 @@ internal sealed class InboundAudioBatcher(int framesPerEvent)
             Array.Resize(ref audio, _length);   // a short event: before a key, or a frame of another size
         }
 
-        var media = InboundMedia.ForAudio(_sequence, audio, _sampleRate);
+        var media = InboundMedia.ForAudio(_sequence, audio, _sampleRate, _skippedSamples);
+        _skippedSamples = 0;
         _pending = null;
         _length = 0;
         _frames = 0;

@@ -41,6 +41,8 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
     private readonly List<ConversationTurn> _history = [];
     private readonly HashSet<int> _pendingPlayback = [];
     private readonly CallerSpeechTracker _speech;
+    private readonly InboundAudioDemand _nearVoice;
+    private InboundAudioDemand? _sentInboundAudio;
     private readonly TurnTimings _timings;
     private readonly List<ProviderError> _providerErrors = [];
     private readonly ICallTransfer _transfer;
@@ -136,9 +138,51 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         _paths = paths;
         _logger = logger;
         _speech = new CallerSpeechTracker(_options.SpeechThresholdDbfs, _options.MinSpeech, _options.EndOfSpeechSilence);
+        _nearVoice = NearVoiceDemand(_options, _recognizer is null ? null : _speechOptions);
+    }
+
+    /// <summary>
+    /// The caller audio this grain needs outside a recording: the frames its recognizer hears (Speech:RecognizerAudio)
+    /// and those its speech detector needs to see a turn start and end; the gateway keeps the rest back.
+    /// </summary>
+    internal static InboundAudioDemand NearVoiceDemand(CallOptions options, SpeechOptions? recognizer)
+    {
+        if (recognizer is not null && recognizer.RecognizerGate is null)
+        {
+            return InboundAudioDemand.All;   // the recognizer hears the whole call
+        }
+
+        var gate = recognizer?.RecognizerGate;
+        var threshold = Math.Min(options.SpeechThresholdDbfs, gate?.ThresholdDbfs ?? options.SpeechThresholdDbfs);
+        // The detector must see a whole burst and the quiet that ends it; the gate's own hangover is counted per
+        // frame on the same audio, so a frame's margin keeps the two from disagreeing at the edge.
+        var detector = options.EndOfSpeechSilence + options.MinSpeech;
+        var hangover = (gate is null || gate.Hangover < detector ? detector : gate.Hangover) + TimeSpan.FromMilliseconds(100);
+        return InboundAudioDemand.NearVoice(threshold, gate?.PreRoll ?? TimeSpan.Zero, hangover);
     }
 
     private Guid CallId => this.GetPrimaryKey();
+
+    /// <summary>Tells the gateway which caller frames to publish: every one while a recording is open.</summary>
+    private async Task SyncInboundAudioAsync()
+    {
+        var wanted = _recording is not null ? InboundAudioDemand.All : _nearVoice;
+        if (_sink is not { } sink || wanted == _sentInboundAudio)
+        {
+            return;
+        }
+
+        _sentInboundAudio = wanted;
+        try
+        {
+            await sink.SetInboundAudioAsync(wanted);
+        }
+        catch (Exception ex)
+        {
+            // The gateway is gone (the caller hung up): nothing more will be published.
+            CallLog.InboundAudioNotSet(_logger, CallId, ex.Message);
+        }
+    }
 
     private string State => _conversation?.CurrentState ?? CallStates.New;
 
@@ -176,6 +220,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
             _speechSession = new CallSpeechSession(_recognizer, new RecognitionOptions(CallId, start.SampleRate, _assets.Flow.Language), this.AsReference<ICallSpeechTarget>(), ++_speechSessionId, _speechOptions.RecognizerGate);
         }
 
+        await SyncInboundAudioAsync();
         await RunAsync(() => _conversation.Start());
     }
 
@@ -446,6 +491,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
                 // A recording open this long without a voice is silence too: what it holds is noise, and it opens
                 // again after « Allô ? ».
                 var recordAgain = _recording is not null ? CloseRecording() : null;
+                await SyncInboundAudioAsync();
                 await OnCallerSilentAsync(recordAgain);
                 return;
 
@@ -464,6 +510,11 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         {
             CallLog.MediaIgnored(_logger, CallId, media.Sequence);
             return;
+        }
+
+        if (media.SkippedSamples > 0 && media.SampleRate > 0)
+        {
+            _speechSession?.Skip(TimeSpan.FromSeconds((double)media.SkippedSamples / media.SampleRate));
         }
 
         if (media.Kind == InboundMediaKind.Dtmf)
@@ -571,6 +622,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         var heardSpeech = _recordingSpeech!.HeardSpeech;
         var pcm = _recording!.ToArray();
         var request = CloseRecording();
+        await SyncInboundAudioAsync();
         string? clip = null;
         if (heardSpeech && pcm.Length > 0)
         {
@@ -680,11 +732,11 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
     }
 
     /// <summary>The bot has said everything: start the pending recording, or wait for the caller with the silence timers.</summary>
-    private Task ListenAsync()
+    private async Task ListenAsync()
     {
         if (_conversation is null || _conversation.IsEnded || _lineClosed)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         if (_recordingRequest is not null && _recording is null)
@@ -696,7 +748,8 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
             _recordingLimitTimer = _time.CreateTimer(
                 FireTimer, (CallTimer.RecordingLimit, _recordingGeneration), _recordingRequest.MaxDuration, Timeout.InfiniteTimeSpan);
             ArmSilenceTimer();
-            return Task.CompletedTask;
+            await SyncInboundAudioAsync();
+            return;
         }
 
         if (_conversation.Expecting is not null && _silenceTimer is null && !_speech.InSpeech)
@@ -704,7 +757,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
             ArmSilenceTimer();
         }
 
-        return Task.CompletedTask;
+        await SyncInboundAudioAsync();
     }
 
     private async Task ApplyAsync(IReadOnlyList<ConversationAction> actions)

@@ -62,4 +62,7 @@ internal static partial class CallLog
 
     [LoggerMessage(1019, LogLevel.Warning, "Call {CallId}: transfer through the PBX failed, hanging up for the dialplan to route: {Reason}", EventName = "TransferFailed")]
     public static partial void TransferFailed(ILogger logger, Guid callId, string reason, Exception exception);
+
+    [LoggerMessage(1020, LogLevel.Debug, "Call {CallId}: could not tell the gateway which caller audio to publish: {Reason}", EventName = "InboundAudioNotSet")]
+    public static partial void InboundAudioNotSet(ILogger logger, Guid callId, string reason);
 }

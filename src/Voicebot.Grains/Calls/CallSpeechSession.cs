@@ -51,6 +51,9 @@ internal sealed class CallSpeechSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Caller audio the gateway kept back (the grain did not ask for it): skipped, never sent.</summary>
+    public void Skip(TimeSpan duration) => _gate?.Skip(duration);
+
     /// <summary>Ends the input (the provider is told to close the stream) and stops after a short grace.</summary>
     public async ValueTask DisposeAsync()
     {

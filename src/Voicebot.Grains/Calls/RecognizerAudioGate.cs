@@ -69,6 +69,21 @@ internal sealed class RecognizerAudioGate
         Hold(pcm);
     }
 
+    /// <summary>
+    /// Audio the gateway kept back, far from any voice (<c>InboundMedia.SkippedSamples</c>): counted as skipped. What
+    /// is held no longer leads into what comes next, so it is dropped too.
+    /// </summary>
+    public void Skip(TimeSpan duration)
+    {
+        while (_heldCount > 0)
+        {
+            DropOldest();
+        }
+
+        _heldStart = 0;
+        Skipped += duration;
+    }
+
     private void Hold(byte[] pcm)
     {
         if (_preRoll <= TimeSpan.Zero)

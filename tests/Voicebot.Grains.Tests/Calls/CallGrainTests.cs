@@ -37,6 +37,26 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Call_AsksTheGatewayForAudioNearTheVoice_AndForEveryFrameWhileTheNameIsRecorded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await call.Sink.WaitForInboundAudioAsync(2, ct);   // near the voice from the start; everything once recording
+        await call.SpeakAsync();
+        await call.PressAsync("#");
+        await call.Sink.WaitForInboundAudioAsync(3, ct);   // the name is in: near the voice again
+
+        var demands = call.Sink.InboundAudio;
+        Assert.False(demands[0].Everything);
+        Assert.True(demands[0].ThresholdDbfs <= -40);   // at or below the speech detector's threshold (Calls:SpeechThresholdDbfs)
+        Assert.True(demands[0].Hangover >= TimeSpan.FromSeconds(1));   // the detector's end of speech (800 ms) after its minimum (200 ms)
+        Assert.True(demands[1].Everything);
+        Assert.Equal(demands[0], demands[2]);
+    }
+
+    [Fact]
     public async Task Call_MobileNotFixedTechnicianFree_Transfers()
     {
         var ct = TestContext.Current.CancellationToken;

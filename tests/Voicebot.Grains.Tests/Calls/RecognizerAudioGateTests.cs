@@ -41,6 +41,42 @@ public sealed class RecognizerAudioGateTests
     }
 
     [Fact]
+    public void Skip_AudioTheGatewayKeptBack_IsCounted_AndWhatWasHeldNoLongerLeadsIntoTheVoice()
+    {
+        var gate = Gate(preRoll: TimeSpan.FromMilliseconds(100));
+        var before = Enumerable.Range(0, 3).Select(_ => Silence()).ToArray();
+        foreach (var frame in before)
+        {
+            gate.Feed(frame);
+        }
+
+        gate.Skip(TimeSpan.FromSeconds(4));
+        var preRoll = Silence();
+        var voice = Voice(3000);
+        gate.Feed(preRoll);
+        gate.Feed(voice);
+
+        Assert.Equal([preRoll, voice], _sent);
+        Assert.Equal(TimeSpan.FromSeconds(4) + (3 * Frame), gate.Skipped);
+    }
+
+    [Fact]
+    public void NearVoiceDemand_CoversWhatTheRecognizerAndTheSpeechDetectorNeed()
+    {
+        var calls = new CallOptions { SpeechThresholdDbfs = -40, MinSpeech = TimeSpan.FromMilliseconds(200), EndOfSpeechSilence = TimeSpan.FromSeconds(3) };
+        var voice = new SpeechOptions { VoiceThresholdDbfs = -50, VoicePreRoll = TimeSpan.FromMilliseconds(300), VoiceHangover = TimeSpan.FromSeconds(2) };
+
+        var withRecognizer = CallGrain.NearVoiceDemand(calls, voice);
+        var keypadOnly = CallGrain.NearVoiceDemand(calls, recognizer: null);
+        var wholeCall = CallGrain.NearVoiceDemand(calls, new SpeechOptions { RecognizerAudio = "all" });
+
+        Assert.Equal((false, -50.0, TimeSpan.FromMilliseconds(300)), (withRecognizer.Everything, withRecognizer.ThresholdDbfs, withRecognizer.PreRoll));
+        Assert.True(withRecognizer.Hangover > TimeSpan.FromSeconds(3.2));   // the detector's end of speech outlasts the gate's hangover here
+        Assert.Equal((false, -40.0, TimeSpan.Zero), (keypadOnly.Everything, keypadOnly.ThresholdDbfs, keypadOnly.PreRoll));
+        Assert.True(wholeCall.Everything);
+    }
+
+    [Fact]
     public void Feed_SilenceAfterVoice_SendsTheHangoverThenHoldsAgain()
     {
         var gate = Gate(preRoll: TimeSpan.Zero, hangover: TimeSpan.FromMilliseconds(200));

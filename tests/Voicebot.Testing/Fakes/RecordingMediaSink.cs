@@ -12,6 +12,7 @@ public sealed class RecordingMediaSink : ICallMediaSink
     private readonly ConcurrentQueue<PlaybackItem> _played = new();
     private readonly TaskCompletionSource _hungUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _changed = new(0);
+    private readonly ConcurrentQueue<InboundAudioDemand> _inboundAudio = new();
     private int _flushes;
 
     /// <summary>Reports playback finished for an item; set by the test to call the grain.</summary>
@@ -27,6 +28,12 @@ public sealed class RecordingMediaSink : ICallMediaSink
     public int Flushes => Volatile.Read(ref _flushes);
 
     public bool IsHungUp => _hungUp.Task.IsCompleted;
+
+    /// <summary>Every caller-audio demand the grain sent, in order.</summary>
+    public IReadOnlyList<InboundAudioDemand> InboundAudio => _inboundAudio.ToArray();
+
+    /// <summary>The last caller-audio demand (<see cref="InboundAudioDemand.All"/> until the grain sends one).</summary>
+    public InboundAudioDemand CurrentInboundAudio => _inboundAudio.LastOrDefault() ?? InboundAudioDemand.All;
 
     public Task PlayAsync(PlaybackItem item)
     {
@@ -44,6 +51,14 @@ public sealed class RecordingMediaSink : ICallMediaSink
     public Task FlushAsync()
     {
         Interlocked.Increment(ref _flushes);
+        return Task.CompletedTask;
+    }
+
+    public Task SetInboundAudioAsync(InboundAudioDemand demand)
+    {
+        ArgumentNullException.ThrowIfNull(demand);
+        _inboundAudio.Enqueue(demand);
+        _changed.Release();
         return Task.CompletedTask;
     }
 
@@ -68,6 +83,24 @@ public sealed class RecordingMediaSink : ICallMediaSink
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"Phrase '{key}' (×{occurrence}) not played; played so far: {string.Join(", ", PhraseKeys)}");
+            }
+        }
+    }
+
+    /// <summary>Waits until the grain has sent <paramref name="count"/> caller-audio demands.</summary>
+    public async Task WaitForInboundAudioAsync(int count, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(20));
+        while (_inboundAudio.Count < count)
+        {
+            try
+            {
+                await _changed.WaitAsync(TimeSpan.FromMilliseconds(50), limit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{count} caller-audio demands expected; got {_inboundAudio.Count}: {string.Join(", ", _inboundAudio)}");
             }
         }
     }

@@ -327,6 +327,9 @@ VBW_EXPORT vbw_sender *vbw_start(int32_t period_us, int32_t rt_priority, int32_t
         return NULL;
     }
 
+    // Its own name in top, perf and /proc: otherwise it inherits the name of whichever managed thread started it.
+    pthread_setname_np(sender->thread, "voicebot-wire");
+
     pthread_mutex_lock(&sender->start_lock);
     while (atomic_load(&sender->rt_result) == -1) {
         pthread_cond_wait(&sender->started, &sender->start_lock);
