@@ -16,9 +16,12 @@ using Voicebot.Recordings.Recording;
 namespace Voicebot.Gateway;
 
 /// <summary>
-/// Serves one Asterisk AudioSocket connection: UUID, admission, inbound audio and DTMF to the control plane, local
-/// barge-in detection on the inbound audio (<see cref="CallSession.OnInboundAudio"/>), and the end of the call. Outbound frames are written by <see cref="OutboundPacer"/>. Anything wrong on one connection hangs
-/// up that connection only (00 00 00, then close); the listener and the other calls keep running.
+/// Serves one Asterisk AudioSocket connection: the frames are read and checked (<see cref="PumpAsync"/>), the UUID is
+/// admitted (<see cref="AdmitAsync"/>), the first audio or key starts the session (<see cref="EnsureSessionAsync"/>),
+/// the caller's media goes to the grain (<see cref="InboundMediaPublisher"/>, with barge-in and the recording in the
+/// session), and however it ends, the call is closed and reported once (<see cref="EndAsync"/>). Outbound frames are
+/// written by <see cref="OutboundPacer"/>. Anything wrong on one connection hangs up that connection only (00 00 00,
+/// then close); the listener and the other calls keep running.
 /// </summary>
 internal sealed class AudioSocketConnectionHandler(
     CallRegistry calls,
@@ -42,212 +45,15 @@ internal sealed class AudioSocketConnectionHandler(
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var settings = options.Value;
-        var batcher = new InboundAudioBatcher(settings.InboundFramesPerEvent);
-        var voiceGate = new InboundVoiceGate();
-        var readyEvents = new List<InboundMedia>();
-        var input = connection.Transport.Input;
-        var connectedAt = time.GetUtcNow();
-        var validator = new AudioSocketInboundValidator();
-        var deadline = new ReadDeadline(time);
-        var phase = Phase.AwaitingUuid;
-        var callId = Guid.Empty;
-        CallAdmission? admission = null;
-        CallSession? session = null;
-        HangupReason? endReason = HangupReason.CallerHungUp;
-        IDisposable? scope = null;
-        deadline.Arm(settings.UuidTimeout);
-
+        var call = new AudioSocketConnectionState(connection, time.GetUtcNow(), new ReadDeadline(time));
+        call.Deadline.Arm(options.Value.UuidTimeout);
         try
         {
-            while (true)
-            {
-                ReadResult result;
-                try
-                {
-                    if (phase == Phase.Active)
-                    {
-                        deadline.Arm(settings.IdleTimeout);
-                    }
-
-                    result = await input.ReadAsync(deadline.Token);
-                    if (phase == Phase.Active)
-                    {
-                        deadline.Disarm();
-                    }
-                }
-                catch (OperationCanceledException) when (deadline.Expired)
-                {
-                    if (phase == Phase.AwaitingFirstAudio)
-                    {
-                        // No audio yet to tell the rate: start at 8 kHz, what AudioSocket() always uses.
-                        deadline.Disarm();
-                        session = await StartSessionAsync(connection, callId, 8000, admission!.Value, connectedAt);
-                        phase = Phase.Active;
-                        continue;
-                    }
-
-                    throw new AudioSocketProtocolException(
-                        AudioSocketViolation.IdleTimeout,
-                        phase == Phase.AwaitingUuid
-                            ? $"No UUID within {settings.UuidTimeout.TotalMilliseconds} ms of connecting."
-                            : $"Nothing received for {settings.IdleTimeout.TotalMilliseconds} ms.");
-                }
-
-                if (result.IsCanceled)
-                {
-                    // The session ended from the write side (bot hang-up sent, socket gone): CancelPendingRead woke us.
-                    if (session is { Ended.IsCompleted: true })
-                    {
-                        endReason = ToHangupReason(await session.Ended);
-                        return;
-                    }
-
-                    continue;
-                }
-
-                var buffer = result.Buffer;
-                try
-                {
-                    while (AudioSocketFrameReader.TryRead(ref buffer, settings.MaxPayloadBytes, out var frame))
-                    {
-                        validator.Validate(frame);
-                        switch (frame.Kind)
-                        {
-                            case AudioSocketKind.Uuid:
-                                callId = validator.CallId.GetValueOrDefault();
-                                admission = calls.TryAdmit(callId, connectedAt);
-                                metrics.AdmissionRefused(admission.Value);
-                                if (admission == CallAdmission.Duplicate)
-                                {
-                                    // Logged under the connection: the id belongs to a call still running elsewhere,
-                                    // whose logs must not say it ended. Refused like a full server: the busy phrase.
-                                    GatewayLog.DuplicateCall(logger, connection.ConnectionId, connection.RemoteEndPoint, callId);
-                                    phase = Phase.AwaitingFirstAudio;
-                                    deadline.Arm(settings.FirstAudioTimeout);
-                                    break;
-                                }
-
-                                scope = GatewayLog.CallScope(logger, callId);
-                                GatewayLog.CallConnected(logger, callId, connection.RemoteEndPoint, connection.ConnectionId);
-                                if (admission == CallAdmission.Draining)
-                                {
-                                    // Accepted just before the listener closed: an immediate hang-up lets the dialplan route it elsewhere.
-                                    DrainLog.CallRefused(logger, callId);
-                                    endReason = HangupReason.Shutdown;
-                                    await HangUpAsync(connection, session: null, callId);
-                                    return;
-                                }
-
-                                if (admission == CallAdmission.Busy)
-                                {
-                                    GatewayLog.CallRefused(logger, callId, connection.RemoteEndPoint, calls.ActiveCalls, calls.MaxCalls);
-                                }
-
-                                phase = Phase.AwaitingFirstAudio;
-                                deadline.Arm(settings.FirstAudioTimeout);
-                                break;
-
-                            case AudioSocketKind.Dtmf:
-                                if (session is null)
-                                {
-                                    deadline.Disarm();
-                                    session = await StartSessionAsync(connection, callId, 8000, admission!.Value, connectedAt);
-                                    phase = Phase.Active;
-                                }
-
-                                if (admission == CallAdmission.Admitted)
-                                {
-                                    if (batcher.Flush() is { } earlier)
-                                    {
-                                        await control.PublishAsync(callId, earlier, session.Lifetime);   // audio before the key stays before it
-                                    }
-
-                                    var digit = InboundMedia.ForDtmf(session.NextInboundSequence(), (char)frame.Payload.FirstSpan[0]);
-                                    await control.PublishAsync(callId, digit, session.Lifetime);
-                                }
-
-                                break;
-
-                            case AudioSocketKind.Hangup:
-                                // Asterisk never sends it (it just closes the socket); a peer that does is hanging up.
-                                endReason = HangupReason.CallerHungUp;
-                                return;
-
-                            default:
-                                var sampleRate = frame.Kind.SampleRate();
-                                if (session is null)
-                                {
-                                    deadline.Disarm();
-                                    session = await StartSessionAsync(connection, callId, sampleRate, admission!.Value, connectedAt);
-                                    phase = Phase.Active;
-                                }
-
-                                if (admission == CallAdmission.Admitted)
-                                {
-                                    // The stream boundary needs an array the consumer owns, and the payload aliases the pipe:
-                                    // the event's array (with its InboundMedia envelope) is the one allocation per event.
-                                    var sequence = session.NextInboundSequence();
-                                    voiceGate.Demand = session.InboundAudio;
-                                    if (!voiceGate.Admit(frame.Payload, sampleRate))
-                                    {
-                                        // Far from any voice: the grain does not need it. An event never spans a gap.
-                                        if (batcher.Flush() is { } before)
-                                        {
-                                            await control.PublishAsync(callId, before, session.Lifetime);
-                                        }
-
-                                        var held = voiceGate.Hold(sequence, frame.Payload, sampleRate);
-                                        session.OnInboundAudio(sequence, held);
-                                        session.Recorder?.WriteCaller(held);
-                                        break;
-                                    }
-
-                                    // The moments before the voice go first, with the count of frames kept back.
-                                    voiceGate.Release(batcher, readyEvents);
-                                    if (batcher.MustFlushBefore((int)frame.Payload.Length, sampleRate) && batcher.Flush() is { } partial)
-                                    {
-                                        readyEvents.Add(partial);
-                                    }
-
-                                    foreach (var earlier in readyEvents)
-                                    {
-                                        await control.PublishAsync(callId, earlier, session.Lifetime);
-                                    }
-
-                                    readyEvents.Clear();
-
-                                    // Barge-in first: a flush must not wait behind the publish's backpressure.
-                                    var pcm = batcher.Append(sequence, frame.Payload, sampleRate);
-                                    session.OnInboundAudio(sequence, pcm);
-                                    session.Recorder?.WriteCaller(pcm);
-                                    if (batcher.IsFull)
-                                    {
-                                        await control.PublishAsync(callId, batcher.Flush()!, session.Lifetime);
-                                    }
-                                }
-
-                                break;
-                        }
-                    }
-
-                    if (result.IsCompleted)
-                    {
-                        // EOF: Asterisk closed the socket, which is how a caller hang-up looks.
-                        endReason = HangupReason.CallerHungUp;
-                        return;
-                    }
-                }
-                finally
-                {
-                    // Consumed what was parsed; examined everything, so a partial frame waits for more bytes.
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                }
-            }
+            await PumpAsync(call);
         }
         catch (AudioSocketProtocolException ex)
         {
-            if (callId == Guid.Empty || admission == CallAdmission.Duplicate)
+            if (call.CallId == Guid.Empty || call.Admission == CallAdmission.Duplicate)
             {
                 // No call yet (a port scan, a stray client): the connection is what an operator can search for.
                 // Rate-limited: two hundred idle connections must not write four hundred lines.
@@ -255,87 +61,260 @@ internal sealed class AudioSocketConnectionHandler(
             }
             else
             {
-                GatewayLog.ProtocolViolation(logger, callId, connection.ConnectionId, ex.Violation, ex.Message);
+                GatewayLog.ProtocolViolation(logger, call.CallId, connection.ConnectionId, ex.Violation, ex.Message);
             }
 
-            endReason = ex.Violation == AudioSocketViolation.IdleTimeout ? HangupReason.PeerTimeout : HangupReason.ProtocolError;
-            await HangUpAsync(connection, session, callId);
+            call.EndReason = ex.Violation == AudioSocketViolation.IdleTimeout ? HangupReason.PeerTimeout : HangupReason.ProtocolError;
+            await HangUpAsync(connection, call.Session, call.CallId);
         }
-        catch (OperationCanceledException) when (session is not null && session.Lifetime.IsCancellationRequested)
+        catch (OperationCanceledException) when (call.Session is { } session && session.Lifetime.IsCancellationRequested)
         {
             // A publish was cut short because the call ended (socket gone, or the bot hung up).
-            endReason = session.Ended.IsCompleted ? ToHangupReason(await session.Ended) : HangupReason.CallerHungUp;
+            call.EndReason = session.Ended.IsCompleted ? ToHangupReason(await session.Ended) : HangupReason.CallerHungUp;
         }
         catch (IOException)
         {
             // Connection reset: the caller is gone.
-            endReason = HangupReason.CallerHungUp;
+            call.EndReason = HangupReason.CallerHungUp;
         }
         catch (Exception ex)
         {
-            GatewayLog.ConnectionFailed(logger, callId, connection.ConnectionId, ex);
-            endReason = HangupReason.GatewayError;
-            await HangUpAsync(connection, session, callId);
+            GatewayLog.ConnectionFailed(logger, call.CallId, connection.ConnectionId, ex);
+            call.EndReason = HangupReason.GatewayError;
+            await HangUpAsync(connection, call.Session, call.CallId);
         }
         finally
         {
-            deadline.Dispose();
-            if (admission == CallAdmission.Admitted && session is null)
-            {
-                // The caller left (or broke the protocol) between the UUID and the first audio: the call existed, so it
-                // is started and ended like any other and gets its record and outcome.
-                session = await TryStartSessionForRecordAsync(connection, callId, connectedAt);
-            }
+            await EndAsync(call);
+        }
+    }
 
-            if (session is not null)
+    /// <summary>Reads and serves frames until the connection ends (its reason in <see cref="AudioSocketConnectionState.EndReason"/>).</summary>
+    private async Task PumpAsync(AudioSocketConnectionState call)
+    {
+        var settings = options.Value;
+        var input = call.Transport.Transport.Input;
+        while (true)
+        {
+            ReadResult result;
+            try
             {
-                pacer.Remove(session);
-                await CloseAsync(connection, session);
-                session.Recorder?.Complete();   // no more frames: the writer finishes the file
-            }
-
-            if (endReason == HangupReason.CallerHungUp && session is { BotHangupWritten: true })
-            {
-                // What happened first decides: the bot hung up, and the end-of-file (or reset) that won the race against
-                // the session's own end signal (queued to the thread pool) was Asterisk closing the socket after it.
-                endReason = null;
-            }
-
-            if (session is { EndedForShutdown: true })
-            {
-                // However the socket went (our hang-up, or Asterisk closing it first), the drain ended this call.
-                endReason = HangupReason.Shutdown;
-            }
-
-            if (admission == CallAdmission.Admitted)
-            {
-                if (session is not null)
+                if (call.Phase == ConnectionPhase.Active)
                 {
-                    // Not awaited: the socket closes now, whatever the control plane's latency. Tracked before the slot
-                    // is freed, so the drain waits for it.
-                    drain.TrackEndReport(ReportEndAsync(callId, endReason, session.MediaFacts(session.RecordingPath)));
+                    call.Deadline.Arm(settings.IdleTimeout);
                 }
 
-                calls.Release(callId);
+                result = await input.ReadAsync(call.Deadline.Token);
+                if (call.Phase == ConnectionPhase.Active)
+                {
+                    call.Deadline.Disarm();
+                }
+            }
+            catch (OperationCanceledException) when (call.Deadline.Expired)
+            {
+                if (call.Phase == ConnectionPhase.AwaitingFirstAudio)
+                {
+                    // No audio yet to tell the rate: start at 8 kHz, what AudioSocket() always uses.
+                    await EnsureSessionAsync(call, 8000);
+                    continue;
+                }
+
+                throw new AudioSocketProtocolException(
+                    AudioSocketViolation.IdleTimeout,
+                    call.Phase == ConnectionPhase.AwaitingUuid
+                        ? $"No UUID within {settings.UuidTimeout.TotalMilliseconds} ms of connecting."
+                        : $"Nothing received for {settings.IdleTimeout.TotalMilliseconds} ms.");
             }
 
+            if (result.IsCanceled)
+            {
+                // The session ended from the write side (bot hang-up sent, socket gone): CancelPendingRead woke us.
+                if (call.Session is { Ended.IsCompleted: true } session)
+                {
+                    call.EndReason = ToHangupReason(await session.Ended);
+                    return;
+                }
+
+                continue;
+            }
+
+            var buffer = result.Buffer;
+            try
+            {
+                while (AudioSocketFrameReader.TryRead(ref buffer, settings.MaxPayloadBytes, out var frame))
+                {
+                    call.Validate(frame);
+                    if (!await OnFrameAsync(call, frame))
+                    {
+                        return;
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    // EOF: Asterisk closed the socket, which is how a caller hang-up looks.
+                    call.EndReason = HangupReason.CallerHungUp;
+                    return;
+                }
+            }
+            finally
+            {
+                // Consumed what was parsed; examined everything, so a partial frame waits for more bytes.
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    /// <summary>Serves one valid frame; <see langword="false"/> when the connection ends with it.</summary>
+    private async ValueTask<bool> OnFrameAsync(AudioSocketConnectionState call, AudioSocketFrame frame)
+    {
+        switch (frame.Kind)
+        {
+            case AudioSocketKind.Uuid:
+                return await AdmitAsync(call);
+
+            case AudioSocketKind.Dtmf:
+                var keySession = await EnsureSessionAsync(call, 8000);
+                if (call.Admission == CallAdmission.Admitted)
+                {
+                    await call.Inbound(keySession, control, options.Value).OnDtmfAsync((char)frame.Payload.FirstSpan[0]);
+                }
+
+                return true;
+
+            case AudioSocketKind.Hangup:
+                // Asterisk never sends it (it just closes the socket); a peer that does is hanging up.
+                call.EndReason = HangupReason.CallerHungUp;
+                return false;
+
+            default:
+                var sampleRate = frame.Kind.SampleRate();
+                var session = await EnsureSessionAsync(call, sampleRate);
+                if (call.Admission == CallAdmission.Admitted)
+                {
+                    await call.Inbound(session, control, options.Value).OnAudioAsync(frame.Payload, sampleRate);
+                }
+
+                return true;
+        }
+    }
+
+    /// <summary>The UUID: admission (a line, busy, draining, or a duplicate of a live call).</summary>
+    private async ValueTask<bool> AdmitAsync(AudioSocketConnectionState call)
+    {
+        var connection = call.Transport;
+        var callId = call.AnnouncedCallId;
+        call.CallId = callId;
+        var admission = calls.TryAdmit(callId, call.ConnectedAt);
+        call.Admission = admission;
+        metrics.AdmissionRefused(admission);
+        if (admission == CallAdmission.Duplicate)
+        {
+            // Logged under the connection: the id belongs to a call still running elsewhere, whose logs must not say
+            // it ended. Refused like a full server: the busy phrase.
+            GatewayLog.DuplicateCall(logger, connection.ConnectionId, connection.RemoteEndPoint, callId);
+            call.AwaitFirstAudio(options.Value.FirstAudioTimeout);
+            return true;
+        }
+
+        call.Scope = GatewayLog.CallScope(logger, callId);
+        GatewayLog.CallConnected(logger, callId, connection.RemoteEndPoint, connection.ConnectionId);
+        if (admission == CallAdmission.Draining)
+        {
+            // Accepted just before the listener closed: an immediate hang-up lets the dialplan route it elsewhere.
+            DrainLog.CallRefused(logger, callId);
+            call.EndReason = HangupReason.Shutdown;
+            await HangUpAsync(connection, session: null, callId);
+            return false;
+        }
+
+        if (admission == CallAdmission.Busy)
+        {
+            GatewayLog.CallRefused(logger, callId, connection.RemoteEndPoint, calls.ActiveCalls, calls.MaxCalls);
+        }
+
+        call.AwaitFirstAudio(options.Value.FirstAudioTimeout);
+        return true;
+    }
+
+    /// <summary>The call's session, started by the first audio or key (or at 8 kHz when none comes in time).</summary>
+    private async ValueTask<CallSession> EnsureSessionAsync(AudioSocketConnectionState call, int sampleRate)
+    {
+        if (call.Session is { } session)
+        {
+            return session;
+        }
+
+        call.Deadline.Disarm();
+        session = await StartSessionAsync(call.Transport, call.CallId, sampleRate, call.Admission!.Value, call.ConnectedAt);
+        call.Session = session;
+        call.Phase = ConnectionPhase.Active;
+        return session;
+    }
+
+    /// <summary>However the connection ended: the session closed, the call's end reported, its line freed, logged.</summary>
+    private async Task EndAsync(AudioSocketConnectionState call)
+    {
+        var connection = call.Transport;
+        var callId = call.CallId;
+        call.Deadline.Dispose();
+        var session = call.Session;
+        if (call.Admission == CallAdmission.Admitted && session is null)
+        {
+            // The caller left (or broke the protocol) between the UUID and the first audio: the call existed, so it
+            // is started and ended like any other and gets its record and outcome.
+            session = await TryStartSessionForRecordAsync(connection, callId, call.ConnectedAt);
+        }
+
+        if (session is not null)
+        {
+            pacer.Remove(session);
+            await CloseAsync(connection, session);
+            session.Recorder?.Complete();   // no more frames: the writer finishes the file
+        }
+
+        var endReason = call.EndReason;
+        if (endReason == HangupReason.CallerHungUp && session is { BotHangupWritten: true })
+        {
+            // What happened first decides: the bot hung up, and the end-of-file (or reset) that won the race against
+            // the session's own end signal (queued to the thread pool) was Asterisk closing the socket after it.
+            endReason = null;
+        }
+
+        if (session is { EndedForShutdown: true })
+        {
+            // However the socket went (our hang-up, or Asterisk closing it first), the drain ended this call.
+            endReason = HangupReason.Shutdown;
+        }
+
+        if (call.Admission == CallAdmission.Admitted)
+        {
             if (session is not null)
             {
-                drain.Untrack(session, endReason);
+                // Not awaited: the socket closes now, whatever the control plane's latency. Tracked before the slot
+                // is freed, so the drain waits for it.
+                drain.TrackEndReport(ReportEndAsync(callId, endReason, session.MediaFacts(session.RecordingPath)));
             }
 
-            if (admission == CallAdmission.Duplicate)
-            {
-                GatewayLog.DuplicateClosed(logger, connection.ConnectionId, callId);
-            }
-            else if (callId != Guid.Empty)
-            {
-                GatewayLog.CallEnded(logger, callId, endReason?.ToString() ?? "BotHungUp");
-            }
-
-            session?.Dispose();
-            scope?.Dispose();
+            calls.Release(callId);
         }
+
+        if (session is not null)
+        {
+            drain.Untrack(session, endReason);
+        }
+
+        if (call.Admission == CallAdmission.Duplicate)
+        {
+            GatewayLog.DuplicateClosed(logger, connection.ConnectionId, callId);
+        }
+        else if (callId != Guid.Empty)
+        {
+            GatewayLog.CallEnded(logger, callId, endReason?.ToString() ?? "BotHungUp");
+        }
+
+        session?.Dispose();
+        call.Scope?.Dispose();
     }
 
     private static HangupReason? ToHangupReason(CallSessionEnd end) => end switch
@@ -474,12 +453,5 @@ internal sealed class AudioSocketConnectionHandler(
         {
             GatewayLog.ControlPlaneFailed(logger, callId, "end", ex);
         }
-    }
-
-    private enum Phase
-    {
-        AwaitingUuid,
-        AwaitingFirstAudio,
-        Active,
     }
 }

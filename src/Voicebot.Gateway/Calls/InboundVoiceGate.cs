@@ -46,9 +46,6 @@ internal sealed class InboundVoiceGate
         }
     }
 
-    /// <summary>Frames held for the pre-roll.</summary>
-    public int HeldCount => _heldCount;
-
     /// <summary>Caller audio kept back for good so far, in samples.</summary>
     public long TotalSkippedSamples { get; private set; }
 

@@ -154,7 +154,7 @@ public sealed class CallRecorder
     /// Moves what the producers wrote into the file. Called by the writer only, never concurrently.
     /// Returns <see langword="true"/> once the recording is finished (or failed) and can be forgotten.
     /// </summary>
-    internal async ValueTask<bool> DrainAsync(bool finish, CancellationToken cancellationToken)
+    internal bool Drain(bool finish)
     {
         if (_completion.Task.IsCompleted)
         {
@@ -167,16 +167,16 @@ public sealed class CallRecorder
         try
         {
             _file ??= Open();
-            await TakeAsync(_caller, _left, cancellationToken);
-            await TakeAsync(_bot, _right, cancellationToken);
+            Take(_caller, _left);
+            Take(_bot, _right);
             ReportDrops();
             if (finish)
             {
                 var end = Math.Max(_left.End, _right.End);
                 _left.PadTo(_committed, end);
                 _right.PadTo(_committed, end);
-                await CommitAsync(end, cancellationToken);
-                await WriteHeaderAsync(cancellationToken);
+                Commit(end);
+                WriteHeader();
                 Close();
                 RecordingsLog.RecordingFinished(_logger, CallId, Path, (double)_dataBytes / 4 / SampleRate);
                 _completion.TrySetResult();
@@ -186,10 +186,10 @@ public sealed class CallRecorder
             var horizon = Position(now) - _idleLagSamples;
             _left.PadTo(_committed, Math.Min(horizon, _committed + _left.Capacity));
             _right.PadTo(_committed, Math.Min(horizon, _committed + _right.Capacity));
-            await CommitAsync(Math.Min(_left.End, _right.End), cancellationToken);
+            Commit(Math.Min(_left.End, _right.End));
             if (_time.GetElapsedTime(_lastHeaderUpdate, now) >= _headerInterval)
             {
-                await WriteHeaderAsync(cancellationToken);
+                WriteHeader();
                 _lastHeaderUpdate = now;
             }
 
@@ -219,7 +219,7 @@ public sealed class CallRecorder
         return file;
     }
 
-    private async ValueTask TakeAsync(FrameRing ring, ChannelTrack track, CancellationToken cancellationToken)
+    private void Take(FrameRing ring, ChannelTrack track)
     {
         while (ring.TryPeek(out var pcm, out var stamp))
         {
@@ -240,8 +240,7 @@ public sealed class CallRecorder
                 var to = _committed + overflow;
                 track.PadTo(_committed, to);
                 other.PadTo(_committed, to);
-                await CommitAsync(to, cancellationToken);
-                ring.TryPeek(out pcm, out _);   // the span does not survive the await
+                Commit(to);
             }
 
             track.Place(_committed, start, pcm);
@@ -249,13 +248,13 @@ public sealed class CallRecorder
         }
     }
 
-    private async ValueTask CommitAsync(long to, CancellationToken cancellationToken)
+    private void Commit(long to)
     {
         while (_committed < to)
         {
             var samples = (int)Math.Min(to - _committed, _interleaved.Length / 4);
             Interleave(samples);
-            await RandomAccess.WriteAsync(_file!, _interleaved.AsMemory(0, samples * 4), WavHeader.CanonicalSize + _dataBytes, cancellationToken);
+            RandomAccess.Write(_file!, _interleaved.AsSpan(0, samples * 4), WavHeader.CanonicalSize + _dataBytes);
             _left.Consume(_committed, samples);
             _right.Consume(_committed, samples);
             _committed += samples;
@@ -277,7 +276,7 @@ public sealed class CallRecorder
         }
     }
 
-    private async ValueTask WriteHeaderAsync(CancellationToken cancellationToken)
+    private void WriteHeader()
     {
         if (_dataBytes == _headerDataBytes)
         {
@@ -286,7 +285,7 @@ public sealed class CallRecorder
 
         // The samples are already written (RandomAccess does not buffer): the header now claims no more than the disk holds.
         WavHeader.WriteCanonical(_header, 2, SampleRate, 16, _dataBytes);
-        await RandomAccess.WriteAsync(_file!, _header, 0, cancellationToken);
+        RandomAccess.Write(_file!, _header, 0);
         _headerDataBytes = _dataBytes;
     }
 

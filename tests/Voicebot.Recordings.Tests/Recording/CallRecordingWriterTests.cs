@@ -59,7 +59,7 @@ public sealed class CallRecordingWriterTests : IDisposable
             recorder.WriteCaller(StereoRecording.Frame(CallerTone));
             if (k % 5 == 4)
             {
-                await writer.DrainAllAsync(finish: false, _ct);
+                writer.DrainAll(finish: false);
                 var file = StereoRecording.Read(recorder.Path);
                 file.AssertConsistent(Rate);
 
@@ -87,7 +87,7 @@ public sealed class CallRecordingWriterTests : IDisposable
         }
 
         recorder.Complete();
-        await writer.DrainAllAsync(finish: false, _ct);
+        writer.DrainAll(finish: false);
 
         Assert.True(recorder.Completion.IsCompletedSuccessfully);
         Assert.False(recorder.Failed);
@@ -124,12 +124,12 @@ public sealed class CallRecordingWriterTests : IDisposable
             }));
             if (k % 10 == 9)
             {
-                await writer.DrainAllAsync(finish: false, _ct);
+                writer.DrainAll(finish: false);
             }
         }
 
         recorder.Complete();
-        await writer.DrainAllAsync(finish: false, _ct);
+        writer.DrainAll(finish: false);
 
         var file = StereoRecording.Read(recorder.Path);
         file.AssertConsistent(Rate);
@@ -159,7 +159,7 @@ public sealed class CallRecordingWriterTests : IDisposable
         }
 
         recorder.Complete();
-        await writer.DrainAllAsync(finish: false, _ct);
+        writer.DrainAll(finish: false);
 
         var file = StereoRecording.Read(recorder.Path);
         var first = StereoRecording.First(file.Left, CallerTone);
@@ -182,7 +182,7 @@ public sealed class CallRecordingWriterTests : IDisposable
             _time.Advance(Frame);
         }
 
-        await writer.DrainAllAsync(finish: false, _ct);
+        writer.DrainAll(finish: false);
 
         var file = StereoRecording.Read(recorder.Path);
         Assert.Equal((100 * FrameSamples) - (int)(CallRecorder.IdleLag.TotalSeconds * Rate), file.Left.Length);
@@ -204,7 +204,7 @@ public sealed class CallRecordingWriterTests : IDisposable
         }
 
         recorder.Complete();
-        await writer.DrainAllAsync(finish: false, _ct);
+        writer.DrainAll(finish: false);
 
         Assert.True(recorder.DroppedFrames > 0);
         Assert.Contains(_logs.GetSnapshot(), r => r.Id.Name == "RecordingFramesDropped" && r.Message.Contains(recorder.CallId.ToString(), StringComparison.Ordinal));
@@ -242,7 +242,7 @@ public sealed class CallRecordingWriterTests : IDisposable
         var recorder = writer.Start(callId, Rate)!;
         recorder.WriteCaller(StereoRecording.Frame(CallerTone));
 
-        await writer.DrainAllAsync(finish: false, _ct);
+        writer.DrainAll(finish: false);
         recorder.WriteCaller(StereoRecording.Frame(CallerTone));
         recorder.WriteBot(StereoRecording.Frame(BotTone));
         recorder.Complete();
@@ -264,7 +264,7 @@ public sealed class CallRecordingWriterTests : IDisposable
         var recorder = writer.Start(Guid.NewGuid(), Rate)!;
         recorder.WriteCaller(StereoRecording.Frame(CallerTone));
 
-        await writer.DrainAllAsync(finish: false, _ct);
+        writer.DrainAll(finish: false);
 
         Assert.True(recorder.Failed);
         Assert.Null(recorder.RecordingPath);
