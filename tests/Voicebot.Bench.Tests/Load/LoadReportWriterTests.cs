@@ -126,8 +126,9 @@ public sealed class LoadReportWriterTests : IDisposable
         var clean = report.Steps[1];
         var withBenchGaps = clean with
         {
-            GapsOver40Ms = 27,
+            GapsOver40Ms = 30,
             Pacer = pacer,
+            ReceiverGapsOver40Ms = 3,
             Bench = new BenchSelf(new Percentiles(3000, 0.5, 3, 70), 3, 90, 1, GapsOver40Ms: 20),
             Machine = new MachineSelf(3000, 2, 1, 98.5, "SCHED_FIFO priority 10, one pinned to each of 2 CPUs", GapsOver40Ms: 7),
         };
@@ -137,8 +138,8 @@ public sealed class LoadReportWriterTests : IDisposable
         LoadReportWriter.WriteTable(console, report);
 
         var text = output.ToString();
-        Assert.True(withBenchGaps.Clean, "27 gaps over 40 ms: 20 the bench's own stall, 7 the machine's");
-        Assert.Contains("27 (20, 7)", text, StringComparison.Ordinal);
+        Assert.True(withBenchGaps.Clean, "30 gaps over 40 ms: 20 the bench's own stall, 7 the machine's, 3 written on time by the product");
+        Assert.Contains("30 (20, 7, 3)", text, StringComparison.Ordinal);
         Assert.Contains("Pacer at N = 20: 2250 ticks, lateness p50 0.1 / p99 0.4 / p99.9 2.5 / max 31.0 ms (last frame of the tick p99.9 – / max – ms); 1 late > 10 ms (1 GC suspension)", text, StringComparison.Ordinal);
         Assert.Contains("which explains 20 of the gaps over 40 ms", text, StringComparison.Ordinal);
         Assert.Contains(

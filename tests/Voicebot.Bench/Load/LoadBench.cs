@@ -193,6 +193,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
         // The pacer's view covers the whole step (arrivals included: that is when a cold product compiles most).
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);   // the product appends its trace once a second
         var pacer = tracePath is null ? null : PacerTraceAnalysis.Analyze(tracePath, stepStarted, stepEnded);
+        var lateWrites = tracePath is null ? null : PacerTraceAnalysis.ReadLateWrites(tracePath, stepStarted, stepEnded);
         var jitMs = (metrics2[JitSeries] - jit0[JitSeries]) * 1000;
         return result with
         {
@@ -200,6 +201,7 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
             JitMilliseconds = jitMs,
             Bench = benchSelf with { GapsOver40Ms = benchGaps },
             Machine = machineSelf is null ? null : machineSelf with { GapsOver40Ms = machineGaps },
+            ReceiverGapsOver40Ms = lateWrites is null ? 0 : ReceiverGaps(callers, lateWrites),
         };
     }
 
@@ -275,6 +277,14 @@ internal sealed class LoadBench(LoadBenchSettings settings, IAnsiConsole console
     /// <summary>Gaps over 40 ms the bench's pauses do not explain but the machine witness does: the machine's, not the product's.</summary>
     private long MachineGaps(IEnumerable<LoadCaller> callers) =>
         _machine is null ? 0 : callers.SelectMany(c => c.LongGaps).LongCount(g => _benchPauses?.Explains(g) != true && _machine.Explains(g));
+
+    /// <summary>
+    /// Gaps over 40 ms neither the bench's pauses nor the machine explain, though the product's own tick log shows every
+    /// frame around them left on time: the receiving side's (the kernel, or the bench's receive threads), not the product's.
+    /// </summary>
+    private long ReceiverGaps(IEnumerable<LoadCaller> callers, IReadOnlyList<(long Begin, long End)> lateWrites) =>
+        callers.SelectMany(c => c.LongGaps).LongCount(g =>
+            _benchPauses?.Explains(g) != true && _machine?.Explains(g) != true && g.WasWrittenOnTime(lateWrites));
 
     private sealed record ListenResult(double CpuPercent, Percentiles Gaps, long GapsOver40Ms, int Failed);
 

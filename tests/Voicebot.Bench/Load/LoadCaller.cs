@@ -537,6 +537,18 @@ internal readonly record struct FrameGap(long From, long To)
 
         return excess > 0 && covered * 2 >= excess;
     }
+
+    /// <summary>
+    /// True when none of <paramref name="lateWrites"/> (the product's ticks that wrote late, Stopwatch ticks) touches
+    /// this gap or the frame period before it: the product handed both frames to the kernel on time, so the gap arose
+    /// after its socket (the kernel, or the caller's own receive thread).
+    /// </summary>
+    public bool WasWrittenOnTime(IEnumerable<(long Begin, long End)> lateWrites)
+    {
+        ArgumentNullException.ThrowIfNull(lateWrites);
+        var (from, to) = (From - (Stopwatch.Frequency / 50), To);
+        return !lateWrites.Any(w => w.Begin <= to && w.End >= from);
+    }
 }
 
 /// <summary>One caller input and when the bot's answer began, as the caller saw them (Stopwatch ticks).</summary>

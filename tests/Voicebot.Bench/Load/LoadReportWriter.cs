@@ -48,7 +48,7 @@ public static class LoadReportWriter
         new("Flush p99 ms", StepTable.Latency, s => Number(s.BargeInFlush.P99, "0.0")),
         new("Missed", StepTable.Latency, s => Integer(s.BargeInsMissed)),
         new("Gap p50/p99/max ms", StepTable.Latency, s => Triple(s.FrameGaps)),
-        new("Gaps >40 ms (bench's, machine's)", StepTable.Latency, GapsCell, s => s.ProductGapsOver40Ms > 0),
+        new("Gaps >40 ms (bench's, machine's, written on time)", StepTable.Latency, GapsCell, s => s.ProductGapsOver40Ms > 0),
         new("Pacer late p99/p99.9/max ms", StepTable.Latency, PacerLateness, s => s.Pacer is { LatenessP999: > 10 }),   // max: the tick's last frame
         new("Underruns", StepTable.Latency, s => Integer(s.PacerUnderruns)),
         new("Starved", StepTable.Latency, s => Integer(s.StarvedFrames)),
@@ -350,9 +350,10 @@ public static class LoadReportWriter
     {
         var bench = step.Bench?.GapsOver40Ms ?? 0;
         var machine = step.Machine?.GapsOver40Ms ?? 0;
-        return machine > 0
-            ? $"{Integer(step.GapsOver40Ms)} ({Integer(bench)}, {Integer(machine)})"
-            : bench > 0 ? $"{Integer(step.GapsOver40Ms)} ({Integer(bench)})" : Integer(step.GapsOver40Ms);
+        var receiver = step.ReceiverGapsOver40Ms;
+        return bench + machine + receiver == 0
+            ? Integer(step.GapsOver40Ms)
+            : $"{Integer(step.GapsOver40Ms)} ({Integer(bench)}, {Integer(machine)}, {Integer(receiver)})";
     }
 
     private static string PacerLateness(LoadStepResult step) =>

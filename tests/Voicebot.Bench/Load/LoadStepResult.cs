@@ -45,6 +45,8 @@ public sealed record Percentiles(long Count, double P50, double P99, double Max)
 /// <param name="JitMilliseconds">Time the product spent compiling methods over the whole step (all threads).</param>
 /// <param name="Bench">The bench's own stalls over the step (its callers' clock, its GC), to tell them from the product's.</param>
 /// <param name="Machine">The machine's own stalls (the native witness outside the product); null when not measured.</param>
+/// <param name="ReceiverGapsOver40Ms">Gaps over 40 ms neither the bench nor the machine explain, around which the product's
+/// own tick log shows every frame written on time: the receiving side's.</param>
 public sealed record LoadStepResult(
     int Calls,
     double SteadySeconds,
@@ -77,13 +79,15 @@ public sealed record LoadStepResult(
     PacerStats? Pacer = null,
     double? JitMilliseconds = null,
     BenchSelf? Bench = null,
-    MachineSelf? Machine = null)
+    MachineSelf? Machine = null,
+    long ReceiverGapsOver40Ms = 0)
 {
     /// <summary>
-    /// Gaps over 40 ms of the product's making: all of them but those the bench's own GC pauses explain and those at an
-    /// instant the machine held every process back (the witness outside the product was late too).
+    /// Gaps over 40 ms of the product's making: all of them but those the bench's own GC pauses explain, those at an
+    /// instant the machine held every process back (the witness outside the product was late too), and those around
+    /// which the product's own tick log shows every frame written on time (<see cref="ReceiverGapsOver40Ms"/>).
     /// </summary>
-    public long ProductGapsOver40Ms => GapsOver40Ms - (Bench?.GapsOver40Ms ?? 0) - (Machine?.GapsOver40Ms ?? 0);
+    public long ProductGapsOver40Ms => GapsOver40Ms - (Bench?.GapsOver40Ms ?? 0) - (Machine?.GapsOver40Ms ?? 0) - ReceiverGapsOver40Ms;
 
     /// <summary>No call failed and no caller heard a gap of more than two frames that the product caused.</summary>
     public bool Clean => Failed == 0 && ProductGapsOver40Ms == 0;

@@ -37,6 +37,22 @@ internal static class PacerTraceAnalysis
         return Summarize(ticks, suspensions);
     }
 
+    /// <summary>
+    /// The ticks in [<paramref name="from"/>, <paramref name="to"/>] whose last frame left at least
+    /// <see cref="LateThresholdMilliseconds"/> after its due time, as (due, ended): the only moments a caller's gap can
+    /// be the product's writing. Empty when every frame left on time; <see langword="null"/> without a trace.
+    /// </summary>
+    public static IReadOnlyList<(long Begin, long End)>? ReadLateWrites(string tracePath, long from, long to)
+    {
+        if (!File.Exists(tracePath))
+        {
+            return null;
+        }
+
+        var late = (long)(LateThresholdMilliseconds * Stopwatch.Frequency / 1000);
+        return [.. ReadTicks(tracePath, from, to).Where(t => t.Sessions > 0 && t.Ended - t.Due >= late).Select(t => (t.Due, t.Ended))];
+    }
+
     internal static PacerStats Summarize(IReadOnlyList<TraceTick> ticks, IReadOnlyList<Suspension> suspensions)
     {
         var lateness = new List<double>(ticks.Count);
