@@ -21,7 +21,9 @@ public sealed record ScenarioRun(
     IReadOnlyList<string> ProtocolViolations,
     IReadOnlyList<BotAudioSegment> Heard,
     JsonElement Outcome,
-    CallSnapshot Snapshot)
+    CallSnapshot Snapshot,
+    double ProductTickLatenessMaxMs = 0,
+    long ProductTicks = 0)
 {
     public string OutcomeWord => Outcome.GetProperty("outcome").GetString()!;
 
@@ -48,6 +50,7 @@ public static class ScenarioCall
         fixture.Technicians.Set(callId, technicianAvailable);
         var rate = sampleRate ?? scenario.SampleRate ?? 8000;
 
+        using var productLateness = new ProductLatenessListener();
         using var voice = new EspeakSpeechSynthesizer(Options.Create(new EspeakOptions { Pitch = 35 }), NullLogger<EspeakSpeechSynthesizer>.Instance);
         await using var caller = await SimulatedCaller.ConnectAsync(
             "127.0.0.1", fixture.AudioSocketPort, new SimulatedCallerOptions { CallId = callId, SampleRate = rate }, cancellationToken);
@@ -62,7 +65,9 @@ public static class ScenarioCall
         var snapshot = await fixture.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ICallGrain>(callId).GetSnapshotAsync();
         var phrases = await fixture.PhrasesAsync(rate, cancellationToken);
         var heard = new BotPhraseMatcher(phrases, rate).Match(caller.GetReceivedAudio());
-        return new ScenarioRun(callId, scenario, rate, result, caller.EndReason, caller.GetReceivedFrames(), caller.ProtocolViolations, heard, outcome, snapshot);
+        return new ScenarioRun(
+            callId, scenario, rate, result, caller.EndReason, caller.GetReceivedFrames(), caller.ProtocolViolations, heard, outcome, snapshot,
+            productLateness.MaxMilliseconds, productLateness.Ticks);
     }
 
     /// <summary>The dialplan's view: <c>GET /calls/{id}/outcome?format=json</c>, once the call has ended.</summary>
@@ -111,7 +116,13 @@ public static class ScenarioCall
         Assert.InRange(audio.Length, (int)(expected * 0.85), (int)(expected * 1.15) + 2);
         var gaps = FrameGapStatistics.From(audio);
         Assert.InRange(gaps.P50.TotalMilliseconds, 10, 30);
-        Assert.True(gaps.Max < TimeSpan.FromMilliseconds(500), $"largest gap {gaps.Max.TotalMilliseconds} ms");
+        // A long gap while the product's own ticks all ran on time was made after its socket: this test process's
+        // receive loop, starved on a loaded machine (CI logged a thread-pool stall of 1.1 s). A late tick keeps it the
+        // product's.
+        Assert.True(run.ProductTicks > 0, "the product's ticks were not heard: its lateness proves nothing");
+        Assert.True(
+            gaps.Max < TimeSpan.FromMilliseconds(500) || run.ProductTickLatenessMaxMs < 100,
+            $"largest gap {gaps.Max.TotalMilliseconds} ms; the product's latest tick {run.ProductTickLatenessMaxMs} ms late");
     }
 
     /// <summary>The scenario file's own expectations: outcome (spelling-insensitive) and the exact states.</summary>

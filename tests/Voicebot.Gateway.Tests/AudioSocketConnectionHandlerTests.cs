@@ -44,7 +44,7 @@ public sealed class AudioSocketConnectionHandlerTests
     ];
 
     [Fact]
-    public async Task GrainAsksForAudioNearTheVoice_QuietFramesAreKeptBack_TheVoiceComesWithItsPreRollAndTheCount()
+    public async Task GrainAsksForAudioNearTheVoice_QuietFramesAreKeptBack_TheVoiceComesWithItsPreRollAndTheCount_InCallOrder()
     {
         var ct = Timeout();
         await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
@@ -64,18 +64,24 @@ public sealed class AudioSocketConnectionHandlerTests
             await asterisk.SendAudioAsync(quiet, cancellationToken: ct);   // frames 1–10
         }
 
-        await asterisk.SendDtmfAsync('1', ct);   // 11
-        var whileQuiet = await call.ReadInboundUntilDtmfAsync(ct);
-        await asterisk.SendAudioAsync(voice, cancellationToken: ct);   // 12
-        await asterisk.SendDtmfAsync('2', ct);   // 13
-        var withVoice = await call.ReadInboundUntilDtmfAsync(ct);
+        await asterisk.SendAudioAsync(voice, cancellationToken: ct);   // 11
+        await asterisk.SendDtmfAsync('1', ct);   // 12
+        var firstVoice = await call.ReadInboundUntilDtmfAsync(ct);
+        await asterisk.SendAudioAsync(quiet, cancellationToken: ct);   // 13: held
+        await asterisk.SendDtmfAsync('2', ct);   // 14: what was held is older than the key, and dropped
+        await asterisk.SendAudioAsync(voice, cancellationToken: ct);   // 15
+        await asterisk.SendDtmfAsync('3', ct);   // 16
+        var afterKey = await call.ReadInboundUntilDtmfAsync(ct);
+        var secondVoice = await call.ReadInboundUntilDtmfAsync(ct);
 
-        Assert.Equal([11L], whileQuiet.Select(m => m.Sequence));
         // The last 40 ms of quiet (frames 9 and 10) lead into the voice; frames 1–8 were kept back and are counted.
-        Assert.Equal([9L, 10L, 12L, 13L], withVoice.Select(m => m.Sequence));
-        Assert.Equal([8 * 160, 0, 0, 0], withVoice.Select(m => m.SkippedSamples));
-        Assert.Equal(quiet, withVoice[0].Audio);
-        Assert.Equal(voice, withVoice[2].Audio);
+        Assert.Equal([9L, 10L, 11L, 12L], firstVoice.Select(m => m.Sequence));
+        Assert.Equal([8 * 160, 0, 0, 0], firstVoice.Select(m => m.SkippedSamples));
+        Assert.Equal(quiet, firstVoice[0].Audio);
+        Assert.Equal(voice, firstVoice[2].Audio);
+        Assert.Equal([14L], afterKey.Select(m => m.Sequence));
+        Assert.Equal([15L, 16L], secondVoice.Select(m => m.Sequence));
+        Assert.Equal(160, secondVoice[0].SkippedSamples);   // frame 13, held then dropped at the key
     }
 
     [Fact]

@@ -63,13 +63,15 @@ internal sealed class InboundMediaPublisher(CallSession session, ICallControl co
         }
     }
 
-    /// <summary>A key: the audio before it stays before it.</summary>
+    /// <summary>A key: the audio before it stays before it; held frames are not published after it.</summary>
     public async ValueTask OnDtmfAsync(char digit)
     {
         if (_batcher.Flush() is { } earlier)
         {
             await PublishAsync(earlier);
         }
+
+        _gate.DropHeld();
 
         await PublishAsync(InboundMedia.ForDtmf(session.NextInboundSequence(), digit));
     }

@@ -137,6 +137,21 @@ internal sealed class InboundVoiceGate
         _heldDuration = TimeSpan.Zero;
     }
 
+    /// <summary>
+    /// Forgets the held frames, counted as kept back: a key came after them, and what the grain receives stays in call
+    /// order (the pre-roll of a voice after the key starts after it).
+    /// </summary>
+    public void DropHeld()
+    {
+        while (_heldCount > 0)
+        {
+            DropOldest();
+        }
+
+        _heldStart = 0;
+        _heldDuration = TimeSpan.Zero;
+    }
+
     private void DropOldest()
     {
         ref var slot = ref _held[_heldStart];
