@@ -482,7 +482,7 @@ public sealed class AudioSocketConnectionHandlerTests
         await host.Control.Call(callId).Started.Task.WaitAsync(ct);
         Assert.Equal(HangupReason.CallerHungUp, await host.Control.Call(callId).Ended.Task.WaitAsync(ct));
         Assert.NotNull(host.Control.Call(callId).EndFacts);
-        Assert.Equal(0, host.Services.GetRequiredService<CallRegistry>().ActiveCalls);
+        await SlotFreedAsync(host, ct);
     }
 
     [Fact]
@@ -496,7 +496,7 @@ public sealed class AudioSocketConnectionHandlerTests
         var reason = await host.Control.Call(call.CallId).Ended.Task.WaitAsync(ct);
 
         Assert.Equal(HangupReason.CallerHungUp, reason);
-        Assert.Equal(0, host.Services.GetRequiredService<CallRegistry>().ActiveCalls);
+        await SlotFreedAsync(host, ct);
     }
 
     [Fact]
@@ -700,6 +700,16 @@ public sealed class AudioSocketConnectionHandlerTests
         Assert.Equal(1 + Warmup + Measured, control.Published);
         Assert.Equal(Warmup + Measured, control.Last!.Sequence);
         Assert.Equal(frame, control.Last.Audio);
+    }
+
+    /// <summary>
+    /// The end is reported to the control plane just before the call's slot is freed (the drain must be able to wait
+    /// for the report), so a test that saw the report waits for the slot too.
+    /// </summary>
+    private static Task SlotFreedAsync(GatewayTestHost host, CancellationToken ct)
+    {
+        var registry = host.Services.GetRequiredService<CallRegistry>();
+        return Waits.UntilAsync(() => registry.ActiveCalls == 0, ct);
     }
 
     private static CancellationToken Timeout(TimeSpan? timeout = null)
