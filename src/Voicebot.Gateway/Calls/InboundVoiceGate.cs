@@ -41,7 +41,8 @@ internal sealed class InboundVoiceGate
             var slots = value.Everything ? 0 : (int)Math.Ceiling(value.PreRoll.TotalMilliseconds / 10) + 1;   // frames are 10 ms or longer
             if (slots > _held.Length)
             {
-                Array.Resize(ref _held, slots);
+                DropHeld();   // a ring cannot grow in place without breaking its order: start the larger one empty
+                _held = new Held[slots];
             }
         }
     }

@@ -106,6 +106,22 @@ public sealed class InboundMediaPublisherTests : IDisposable
     }
 
     [Fact]
+    public async Task ALongerPreRollAsked_WhatWasHeldIsCountedAndDropped_NeverPublishedOutOfOrder()
+    {
+        await _session.SetInboundAudioAsync(InboundAudioDemand.NearVoice(-50, TimeSpan.FromMilliseconds(40), TimeSpan.Zero));
+        await FeedAsync(Quiet(), count: 6);   // frames 4 and 5 held, wrapped around the end of the 5-slot ring
+
+        await _session.SetInboundAudioAsync(InboundAudioDemand.NearVoice(-50, TimeSpan.FromMilliseconds(100), TimeSpan.Zero));
+        await FeedAsync(Quiet(), count: 2);   // 6 and 7: held in the new ring
+        await FeedAsync(Voice(1), count: 1);
+
+        // 0–5 kept back and counted (4 and 5 dropped with the old ring), then 6, 7 and the voice, in order.
+        var published = Published();
+        Assert.Equal([6, 7, 8], published.Select(m => m.Sequence));
+        Assert.Equal([6 * FrameBytes / 2, 0, 0], published.Select(m => m.SkippedSamples));
+    }
+
+    [Fact]
     public async Task NoPreRoll_QuietFramesAreCountedAtOnce()
     {
         await _session.SetInboundAudioAsync(InboundAudioDemand.NearVoice(-50, TimeSpan.Zero, TimeSpan.Zero));
