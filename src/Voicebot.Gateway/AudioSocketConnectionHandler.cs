@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -45,7 +44,7 @@ internal sealed class AudioSocketConnectionHandler(
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var call = new AudioSocketConnectionState(connection, time.GetUtcNow(), new ReadDeadline(time));
+        var call = new AudioSocketConnectionState(connection, time.GetUtcNow(), new ReadDeadline(time, connection.Transport.Input.CancelPendingRead));
         call.Deadline.Arm(options.Value.UuidTimeout);
         try
         {
@@ -96,51 +95,47 @@ internal sealed class AudioSocketConnectionHandler(
         var input = call.Transport.Transport.Input;
         while (true)
         {
-            ReadResult result;
-            try
+            var active = call.Phase == ConnectionPhase.Active;
+            if (active)
             {
-                if (call.Phase == ConnectionPhase.Active)
-                {
-                    call.Deadline.Arm(settings.IdleTimeout);
-                }
-
-                result = await input.ReadAsync(call.Deadline.Token);
-                if (call.Phase == ConnectionPhase.Active)
-                {
-                    call.Deadline.Disarm();
-                }
-            }
-            catch (OperationCanceledException) when (call.Deadline.Expired)
-            {
-                if (call.Phase == ConnectionPhase.AwaitingFirstAudio)
-                {
-                    // No audio yet to tell the rate: start at 8 kHz, what AudioSocket() always uses.
-                    await EnsureSessionAsync(call, 8000);
-                    continue;
-                }
-
-                throw new AudioSocketProtocolException(
-                    AudioSocketViolation.IdleTimeout,
-                    call.Phase == ConnectionPhase.AwaitingUuid
-                        ? $"No UUID within {settings.UuidTimeout.TotalMilliseconds} ms of connecting."
-                        : $"Nothing received for {settings.IdleTimeout.TotalMilliseconds} ms.");
+                call.Deadline.BeginRead();
             }
 
-            if (result.IsCanceled)
+            // No cancellation token: a deadline that passes wakes the read (ReadDeadline), as does the session's end.
+            var result = await input.ReadAsync();
+            if (active)
             {
-                // The session ended from the write side (bot hang-up sent, socket gone): CancelPendingRead woke us.
-                if (call.Session is { Ended.IsCompleted: true } session)
-                {
-                    call.EndReason = ToHangupReason(await session.Ended);
-                    return;
-                }
-
-                continue;
+                call.Deadline.EndRead();
             }
 
             var buffer = result.Buffer;
             try
             {
+                if (result.IsCanceled)
+                {
+                    if (call.Session is { Ended.IsCompleted: true } session)
+                    {
+                        // The session ended from the write side (bot hang-up sent, socket gone).
+                        call.EndReason = ToHangupReason(await session.Ended);
+                        return;
+                    }
+
+                    if (call.Deadline.Expired)
+                    {
+                        if (call.Phase != ConnectionPhase.AwaitingFirstAudio)
+                        {
+                            throw new AudioSocketProtocolException(
+                                AudioSocketViolation.IdleTimeout,
+                                call.Phase == ConnectionPhase.AwaitingUuid
+                                    ? $"No UUID within {settings.UuidTimeout.TotalMilliseconds} ms of connecting."
+                                    : $"Nothing received for {settings.IdleTimeout.TotalMilliseconds} ms.");
+                        }
+
+                        // No audio yet to tell the rate: start at 8 kHz, what AudioSocket() always uses.
+                        await EnsureSessionAsync(call, 8000);
+                    }
+                }
+
                 while (AudioSocketFrameReader.TryRead(ref buffer, settings.MaxPayloadBytes, out var frame))
                 {
                     call.Validate(frame);
@@ -245,10 +240,11 @@ internal sealed class AudioSocketConnectionHandler(
             return session;
         }
 
-        call.Deadline.Disarm();
+        call.Deadline.Disarm();   // the session's start is not the caller's idle time
         session = await StartSessionAsync(call.Transport, call.CallId, sampleRate, call.Admission!.Value, call.ConnectedAt);
         call.Session = session;
         call.Phase = ConnectionPhase.Active;
+        call.Deadline.ArmIdle(options.Value.IdleTimeout);
         return session;
     }
 

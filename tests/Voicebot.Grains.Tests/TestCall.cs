@@ -40,19 +40,34 @@ public sealed class TestCall(Guid callId, ICallGrain grain, Testing.Fakes.Record
         var frames = (int)(duration.TotalMilliseconds / 20);
         for (var f = 0; f < frames; f++)
         {
-            var frame = new byte[frameBytes];
-            if (speech)
-            {
-                for (var i = 0; i < frameBytes / 2; i++)
-                {
-                    var sample = (short)(6000 * Math.Sin(2 * Math.PI * 440 * ((f * frameBytes / 2) + i) / sampleRate));
-                    frame[2 * i] = (byte)sample;
-                    frame[(2 * i) + 1] = (byte)(sample >> 8);
-                }
-            }
-
+            var frame = speech ? Tone(frameBytes, f) : new byte[frameBytes];
             await media.OnNextAsync(InboundMedia.ForAudio(_sequence++, frame, sampleRate));
         }
+    }
+
+    private byte[] Tone(int frameBytes, int index = 0)
+    {
+        var frame = new byte[frameBytes];
+        for (var i = 0; i < frameBytes / 2; i++)
+        {
+            var sample = (short)(6000 * Math.Sin(2 * Math.PI * 440 * ((index * frameBytes / 2) + i) / sampleRate));
+            frame[2 * i] = (byte)sample;
+            frame[(2 * i) + 1] = (byte)(sample >> 8);
+        }
+
+        return frame;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="duration"/> of speech as the gateway does after keeping back <paramref name="keptBack"/> of
+    /// quiet: the count rides on the first frame.
+    /// </summary>
+    public async Task SendSpeechAfterKeptBackAsync(TimeSpan keptBack, TimeSpan duration)
+    {
+        var skipped = (int)(keptBack.Ticks * sampleRate / TimeSpan.TicksPerSecond);
+        var frameBytes = sampleRate / 50 * 2;
+        await media.OnNextAsync(InboundMedia.ForAudio(_sequence++, Tone(frameBytes), sampleRate, skipped));
+        await SendAudioAsync(duration - TimeSpan.FromMilliseconds(20), speech: true);
     }
 
     /// <summary>Says something: 1 s of speech then <paramref name="silenceAfter"/> of silence (default 0.5 s).</summary>

@@ -31,6 +31,9 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 {
     private static readonly TimeSpan TechnicianCheckTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>Kept before a recorded voice starts: a name's first consonant can be quieter than the voice level.</summary>
+    private static readonly TimeSpan RecordingPreRoll = TimeSpan.FromMilliseconds(300);
+
     private readonly ConversationAssets _assets;
     private readonly CallOptions _options;
     private readonly ConversationOptions _conversationOptions;
@@ -163,10 +166,29 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
     private Guid CallId => this.GetPrimaryKey();
 
-    /// <summary>Tells the gateway which caller frames to publish: every one while a recording is open.</summary>
+    /// <summary>
+    /// The caller audio a recording needs: the voice, with what the call needs anyway, a pre-roll so that a soft start
+    /// of the name is kept, and enough after the voice for the recording's own end of speech. The quiet the gateway
+    /// keeps back is written into the clip as silence (<see cref="InboundMedia.SkippedSamples"/>), so the clip keeps
+    /// its timing; a caller who takes their time to answer no longer costs a stream event per frame meanwhile.
+    /// </summary>
+    internal static InboundAudioDemand RecordingDemand(InboundAudioDemand nearVoice, CallOptions options, StartRecording request)
+    {
+        if (nearVoice.Everything)
+        {
+            return nearVoice;
+        }
+
+        var threshold = Math.Min(nearVoice.ThresholdDbfs, options.SpeechThresholdDbfs);
+        var preRoll = nearVoice.PreRoll < RecordingPreRoll ? RecordingPreRoll : nearVoice.PreRoll;
+        var ending = request.EndSilence + options.MinSpeech + TimeSpan.FromMilliseconds(100);
+        return InboundAudioDemand.NearVoice(threshold, preRoll, nearVoice.Hangover < ending ? ending : nearVoice.Hangover);
+    }
+
+    /// <summary>Tells the gateway which caller frames to publish: those near the voice, a recording's included.</summary>
     private async Task SyncInboundAudioAsync()
     {
-        var wanted = _recording is not null ? InboundAudioDemand.All : _nearVoice;
+        var wanted = _recording is not null ? RecordingDemand(_nearVoice, _options, _recordingRequest!) : _nearVoice;
         if (_sink is not { } sink || wanted == _sentInboundAudio)
         {
             return;
@@ -515,6 +537,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         if (media.SkippedSamples > 0 && media.SampleRate > 0)
         {
             _speechSession?.Skip(TimeSpan.FromSeconds((double)media.SkippedSamples / media.SampleRate));
+            RecordSkipped(media.SkippedSamples, media.SampleRate);
         }
 
         if (media.Kind == InboundMediaKind.Dtmf)
@@ -614,6 +637,23 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         else if (change == SpeechChange.Ended)
         {
             await GuardAsync(ListenAsync);
+        }
+    }
+
+    /// <summary>The quiet the gateway kept back goes into an open recording as silence, where it was.</summary>
+    private void RecordSkipped(long samples, int sampleRate)
+    {
+        if (_recording is null)
+        {
+            return;
+        }
+
+        var room = RecordingCapacity(_recordingRequest!.MaxDuration, sampleRate) - _recording.Length;
+        var bytes = Math.Min(samples * 2, room);
+        if (bytes > 0)
+        {
+            _recording.SetLength(_recording.Length + bytes);   // zero-filled
+            _recording.Position = _recording.Length;
         }
     }
 

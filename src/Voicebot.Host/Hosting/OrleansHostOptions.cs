@@ -47,17 +47,18 @@ public sealed class OrleansHostOptions : IValidatableObject
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
-    /// How often the media stream's pulling agents poll their queues. Orleans' default (100 ms) adds up to 100 ms to
-    /// every inbound frame and DTMF; 5 ms keeps the hop well under one frame, and a poll of the in-process queues costs
-    /// next to nothing (see README, "Orleans stream latency" and "Performance").
+    /// The pause of the media stream's pulling agents between two reads of their queues (Orleans'
+    /// <c>GetQueueMsgsTimerPeriod</c>). An agent that finds its queue empty waits on it, so a frame published then is
+    /// delivered at once; this pause only applies after a read returns (the queue drained, or a second without a
+    /// publish). Orleans' default (100 ms) would delay the first frame after each read by up to 100 ms; 5 ms keeps it
+    /// well under one frame (see README, "Orleans stream latency" and "Performance").
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
     public TimeSpan StreamPullingPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// Queues of the media stream, each pulled by its own agent every <see cref="StreamPullingPeriod"/>. Fewer queues
-    /// cost fewer polls when idle and deliver bigger batches under load; 2 measured cheaper than Orleans' default of 8
-    /// on the in-process queues (see README, "Performance").
+    /// Queues of the media stream, each read by its own agent. Fewer queues deliver bigger batches under load; 2
+    /// measured cheaper than Orleans' default of 8 on the in-process queues (see README, "Performance").
     /// </summary>
     [Range(1, 64)]
     public int StreamQueueCount { get; set; } = 2;

@@ -11,12 +11,16 @@ internal sealed class LiveMediaQueueAdapter : IQueueAdapter
 {
     private readonly IStreamQueueMapper _mapper;
     private readonly Dictionary<QueueId, LiveMediaQueue> _queues;
+    private readonly TimeSpan _idleWait;
+    private readonly TimeProvider _time;
 
-    public LiveMediaQueueAdapter(string name, IStreamQueueMapper mapper, int queueCapacity)
+    public LiveMediaQueueAdapter(string name, IStreamQueueMapper mapper, int queueCapacity, TimeSpan idleWait, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(mapper);
         Name = name;
         _mapper = mapper;
+        _idleWait = idleWait;
+        _time = time;
         _queues = mapper.GetAllQueues().ToDictionary(id => id, id => new LiveMediaQueue(id, queueCapacity));
     }
 
@@ -43,7 +47,7 @@ internal sealed class LiveMediaQueueAdapter : IQueueAdapter
         return Task.CompletedTask;
     }
 
-    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new LiveMediaQueueReceiver(_queues[queueId]);
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new LiveMediaQueueReceiver(_queues[queueId], _idleWait, _time);
 
     // The caller's collection is copied: the batch outlives the publish.
     private static object[] ToArray<T>(IEnumerable<T> events)

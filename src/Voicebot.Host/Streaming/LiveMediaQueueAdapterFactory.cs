@@ -20,7 +20,7 @@ internal sealed class LiveMediaQueueAdapterFactory : IQueueAdapterFactory
     {
         ArgumentNullException.ThrowIfNull(limits);
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = queueCount }, name);
-        _adapter = new LiveMediaQueueAdapter(name, _mapper, limits.QueueCapacity);
+        _adapter = new LiveMediaQueueAdapter(name, _mapper, limits.QueueCapacity, limits.IdleWait, time);
         _cache = new LiveMediaQueueAdapterCache(limits, time, loggerFactory);
     }
 

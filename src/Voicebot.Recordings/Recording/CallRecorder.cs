@@ -53,6 +53,7 @@ public sealed class CallRecorder
     private readonly int _gapSamples;
     private readonly int _idleLagSamples;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action? _completeRequestedCallback;
     private SafeFileHandle? _file;
     private long _committed;
     private long _dataBytes;
@@ -63,8 +64,10 @@ public sealed class CallRecorder
     private bool _stopped;
     private bool _openFailed;
 
-    internal CallRecorder(Guid callId, int sampleRate, string path, TimeProvider time, TimeSpan headerInterval, ILogger logger)
+    internal CallRecorder(
+        Guid callId, int sampleRate, string path, TimeProvider time, TimeSpan headerInterval, ILogger logger, Action? completeRequested = null)
     {
+        _completeRequestedCallback = completeRequested;
         CallId = callId;
         SampleRate = sampleRate;
         Path = path;
@@ -148,7 +151,11 @@ public sealed class CallRecorder
     /// The call is over: no more frames will come. The writer writes what is left, the final header, and closes the file;
     /// then <see cref="Completion"/> completes. Call it once both producers have stopped.
     /// </summary>
-    public void Complete() => Volatile.Write(ref _completeRequested, true);
+    public void Complete()
+    {
+        Volatile.Write(ref _completeRequested, true);
+        _completeRequestedCallback?.Invoke();
+    }
 
     /// <summary>
     /// Moves what the producers wrote into the file. Called by the writer only, never concurrently.

@@ -7,13 +7,19 @@ namespace Voicebot.Recordings.Recording;
 
 /// <summary>
 /// Starts call recordings and does all their file I/O: one background loop drains every active
-/// <see cref="CallRecorder"/> every <see cref="DrainInterval"/>, so a call costs no task or thread of its own and the
-/// gateway's hot path never touches the disk. On shutdown every recording still open is finished.
+/// <see cref="CallRecorder"/> every <see cref="DrainInterval"/>, and at once when a call ends, so a call costs no task
+/// or thread of its own and the gateway's hot path never touches the disk. On shutdown every recording still open is
+/// finished.
 /// </summary>
 public sealed class CallRecordingWriter : BackgroundService
 {
-    /// <summary>How often the writer moves recorded frames to disk.</summary>
-    internal static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// How often the writer moves recorded frames to disk: one write of half a second per recording and pass. Every
+    /// 100 ms, the writes were 7 % of the product's CPU at 100 calls; a crash loses no more than before, since the
+    /// header, which says how much of the file is audio, is updated every second
+    /// (<see cref="RecordingOptions.HeaderUpdateInterval"/>).
+    /// </summary>
+    internal static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly Lock _gate = new();
     private readonly List<CallRecorder> _active = [];
@@ -22,6 +28,7 @@ public sealed class CallRecordingWriter : BackgroundService
     private readonly string _directory;
     private readonly TimeProvider _time;
     private readonly ILogger<CallRecordingWriter> _logger;
+    private TaskCompletionSource _wake = NewWake();
 
     /// <param name="options">The <c>Recordings</c> section.</param>
     /// <param name="directory">The recordings root, already resolved against the content root.</param>
@@ -61,7 +68,8 @@ public sealed class CallRecordingWriter : BackgroundService
             return null;
         }
 
-        var recorder = new CallRecorder(callId, sampleRate, PathFor(_directory, callId, _time.GetUtcNow()), _time, _options.HeaderUpdateInterval, _logger);
+        var recorder = new CallRecorder(
+            callId, sampleRate, PathFor(_directory, callId, _time.GetUtcNow()), _time, _options.HeaderUpdateInterval, _logger, Wake);
         lock (_gate)
         {
             _active.Add(recorder);
@@ -123,14 +131,25 @@ public sealed class CallRecordingWriter : BackgroundService
         return stopped.Task;
     }
 
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A call ended: finish its file now rather than at the next pass.</summary>
+    private void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
     private void Run(CancellationToken stoppingToken)
     {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // Read before draining: a call ending meanwhile completes this one, and the wait returns at once.
+                var wake = Volatile.Read(ref _wake);
                 DrainAll(finish: false);
-                Task.WaitAny([Task.Delay(DrainInterval, _time, CancellationToken.None)], stoppingToken);
+                Task.WaitAny([Task.Delay(DrainInterval, _time, CancellationToken.None), wake.Task], stoppingToken);
+                if (wake.Task.IsCompleted)
+                {
+                    Interlocked.CompareExchange(ref _wake, NewWake(), wake);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -37,23 +37,53 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Call_AsksTheGatewayForAudioNearTheVoice_AndForEveryFrameWhileTheNameIsRecorded()
+    public async Task Call_AsksTheGatewayForAudioNearTheVoice_WithMoreAroundItWhileTheNameIsRecorded()
     {
         var ct = TestContext.Current.CancellationToken;
         var call = await fixture.StartCallAsync();
 
         await call.Sink.WaitForPhraseAsync("ask_name", ct);
-        await call.Sink.WaitForInboundAudioAsync(2, ct);   // near the voice from the start; everything once recording
+        await call.Sink.WaitForInboundAudioAsync(2, ct);   // near the voice from the start; the recording's once recording
         await call.SpeakAsync();
         await call.PressAsync("#");
-        await call.Sink.WaitForInboundAudioAsync(3, ct);   // the name is in: near the voice again
+        await call.Sink.WaitForInboundAudioAsync(3, ct);   // the name is in: the call's again
 
         var demands = call.Sink.InboundAudio;
         Assert.False(demands[0].Everything);
         Assert.True(demands[0].ThresholdDbfs <= -40);   // at or below the speech detector's threshold (Calls:SpeechThresholdDbfs)
         Assert.True(demands[0].Hangover >= TimeSpan.FromSeconds(1));   // the detector's end of speech (800 ms) after its minimum (200 ms)
-        Assert.True(demands[1].Everything);
+        var recording = demands[1];
+        Assert.False(recording.Everything);
+        Assert.True(recording.ThresholdDbfs <= demands[0].ThresholdDbfs);
+        Assert.True(recording.PreRoll >= TimeSpan.FromMilliseconds(300));   // a soft start of the name is kept
+        Assert.True(recording.Hangover >= TimeSpan.FromSeconds(2));   // the recording's own end of speech (2 s in the flow) after the minimum
         Assert.Equal(demands[0], demands[2]);
+    }
+
+    [Fact]
+    public async Task Recording_QuietKeptBackByTheGateway_IsSilenceInTheClipWhereItWas()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var call = await fixture.StartCallAsync();
+        await call.Sink.WaitForPhraseAsync("ask_name", ct);
+        await WaitForListeningAsync(call, ct);
+
+        await call.SendAudioAsync(TimeSpan.FromMilliseconds(200), speech: false);
+        await call.SendSpeechAfterKeptBackAsync(keptBack: TimeSpan.FromSeconds(3), duration: TimeSpan.FromSeconds(1));
+        await call.PressAsync("#");
+
+        await call.Sink.WaitForPhraseAsync("ask_phone", ct);
+        var outcome = await call.Grain.GetSnapshotAsync();
+        var clip = outcome.History.Single(t => t.Kind == TurnKind.AudioClip).Content;
+        var wav = Voicebot.Audio.WavFile.Read(clip);
+        var rate = wav.SampleRate;
+        var samples = new short[wav.SampleCount];
+        Buffer.BlockCopy(wav.Pcm, 0, samples, 0, wav.Pcm.Length);
+
+        // 0.2 s heard, 3 s kept back, 1 s of voice: the voice starts 3.2 s in, and nothing before it is loud.
+        Assert.Equal((int)(4.2 * rate), samples.Length);
+        var voiceStart = Array.FindIndex(samples, s => Math.Abs((int)s) > 1000);
+        Assert.InRange(voiceStart, (int)(3.2 * rate), (int)(3.2 * rate) + 20);
     }
 
     [Fact]

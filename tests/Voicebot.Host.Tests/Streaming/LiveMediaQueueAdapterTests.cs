@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Providers.Streams.Common;
 using Orleans.Serialization;
 using Orleans.Streams;
@@ -65,6 +66,43 @@ public sealed class LiveMediaQueueAdapterTests
     }
 
     [Fact]
+    public async Task A_read_of_an_empty_queue_waits_and_the_next_publish_hands_its_batch_over()
+    {
+        var time = new FakeTimeProvider();
+        var (adapter, mapper) = Create(queueCount: 1, idleWait: TimeSpan.FromSeconds(1), time: time);
+        var receiver = adapter.CreateReceiver(mapper.GetQueueForStream(Call));
+
+        var read = receiver.GetQueueMessagesAsync(QueueAdapterConstants.UNLIMITED_GET_QUEUE_MSG, TestContext.Current.CancellationToken);
+        Assert.False(read.IsCompleted);   // no poll: the agent waits on the queue
+        await adapter.QueueMessageBatchAsync(Call, new[] { "frame" }, null, null);
+
+        var batch = Assert.Single(await read.WaitAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("frame", batch.GetEvents<string>().Single().Item1);
+        await receiver.Shutdown(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_waiting_read_returns_empty_after_the_idle_wait_and_at_shutdown()
+    {
+        var time = new FakeTimeProvider();
+        var (adapter, mapper) = Create(queueCount: 1, idleWait: TimeSpan.FromSeconds(1), time: time);
+        var receiver = adapter.CreateReceiver(mapper.GetQueueForStream(Call));
+
+        var idle = receiver.GetQueueMessagesAsync(QueueAdapterConstants.UNLIMITED_GET_QUEUE_MSG, TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(idle.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Empty(await idle.WaitAsync(TestContext.Current.CancellationToken));   // the agent does its housekeeping
+
+        var stopping = receiver.GetQueueMessagesAsync(QueueAdapterConstants.UNLIMITED_GET_QUEUE_MSG, TestContext.Current.CancellationToken);
+        await receiver.Shutdown(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        Assert.Empty(await stopping.WaitAsync(TestContext.Current.CancellationToken));
+
+        await adapter.QueueMessageBatchAsync(Call, new[] { "late" }, null, null);   // a publish after the shutdown is kept
+        Assert.Single(await receiver.GetQueueMessagesAsync(QueueAdapterConstants.UNLIMITED_GET_QUEUE_MSG, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task A_publish_with_a_sequence_token_is_refused()
     {
         var (adapter, _) = Create(queueCount: 1);
@@ -106,9 +144,11 @@ public sealed class LiveMediaQueueAdapterTests
         Orleans.Runtime.RequestContext.Clear();
     }
 
-    private static (LiveMediaQueueAdapter Adapter, IStreamQueueMapper Mapper) Create(int queueCount, int capacity = 1000)
+    private static (LiveMediaQueueAdapter Adapter, IStreamQueueMapper Mapper) Create(
+        int queueCount, int capacity = 1000, TimeSpan? idleWait = null, TimeProvider? time = null)
     {
         var mapper = new HashRingBasedStreamQueueMapper(new Orleans.Configuration.HashRingStreamQueueMapperOptions { TotalQueueCount = queueCount }, "media");
-        return (new LiveMediaQueueAdapter("media", mapper, capacity), mapper);
+        idleWait ??= TimeSpan.FromMilliseconds(10);   // an empty queue's read waits this long
+        return (new LiveMediaQueueAdapter("media", mapper, capacity, idleWait.Value, time ?? TimeProvider.System), mapper);
     }
 }

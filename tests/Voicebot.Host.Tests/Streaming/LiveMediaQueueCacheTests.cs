@@ -8,7 +8,7 @@ namespace Voicebot.Host.Tests.Streaming;
 
 public sealed class LiveMediaQueueCacheTests
 {
-    private static readonly LiveMediaLimits Limits = new(QueueCapacity: 100, MaxEventsPerStream: 5, MaxEventAge: TimeSpan.FromSeconds(10), SweepPeriod: TimeSpan.FromSeconds(1));
+    private static readonly LiveMediaLimits Limits = new(QueueCapacity: 100, MaxEventsPerStream: 5, MaxEventAge: TimeSpan.FromSeconds(10), SweepPeriod: TimeSpan.FromSeconds(1), IdleWait: TimeSpan.FromSeconds(1));
     private static readonly StreamId CallA = StreamId.Create("call-media", Guid.Parse("aaaaaaaa-0000-0000-0000-000000000001"));
     private static readonly StreamId CallB = StreamId.Create("call-media", Guid.Parse("bbbbbbbb-0000-0000-0000-000000000002"));
 

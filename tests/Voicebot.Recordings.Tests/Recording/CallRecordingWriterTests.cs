@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Voicebot.Recordings.Recording;
 using Voicebot.Recordings.Tests.Support;
+using Voicebot.Testing;
 using Voicebot.Testing.Paths;
 
 namespace Voicebot.Recordings.Tests.Recording;
@@ -269,6 +270,32 @@ public sealed class CallRecordingWriterTests : IDisposable
         Assert.True(recorder.Failed);
         Assert.Null(recorder.RecordingPath);
         recorder.WriteCaller(StereoRecording.Frame(CallerTone));
+    }
+
+    [Fact]
+    public async Task Running_ACallEnds_TheFileIsFinishedWithoutWaitingForTheNextPass()
+    {
+        using var writer = NewWriter();
+        var recorder = writer.Start(Guid.NewGuid(), Rate)!;
+        for (var k = 0; k < 10; k++)
+        {
+            recorder.WriteBot(StereoRecording.Frame(BotTone));
+            _time.Advance(Frame);
+            recorder.WriteCaller(StereoRecording.Frame(CallerTone));
+        }
+
+        // The writer's first pass creates the file; from then on the clock stands still, so only the call's end can
+        // make it pass again.
+        await writer.StartAsync(_ct);
+        await Waits.UntilAsync(() => File.Exists(recorder.Path), _ct);
+        recorder.Complete();
+        await recorder.Completion.WaitAsync(TimeSpan.FromSeconds(30), _ct);
+
+        var file = StereoRecording.Read(recorder.Path);
+        file.AssertConsistent(Rate);
+        Assert.Equal(10 * FrameSamples, file.Left.Length);
+        Assert.Equal(0, writer.ActiveRecordings);
+        await writer.StopAsync(_ct);
     }
 
     private CallRecordingWriter NewWriter(Action<RecordingOptions>? configure = null)
