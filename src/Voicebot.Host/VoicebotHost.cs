@@ -12,6 +12,7 @@ using Voicebot.Providers.Asterisk;
 using Voicebot.Providers.Local;
 using Voicebot.Recordings;
 using Voicebot.Records;
+using Voicebot.Streaming;
 
 namespace Voicebot.Host;
 
@@ -47,7 +48,7 @@ public static class VoicebotHost
         builder.UseOrleans(silo =>
         {
             silo.UseVoicebotClustering(orleans);
-            silo.AddCallMediaStreams(orleans);
+            silo.AddCallMediaStreams(orleans.StreamQueueCount, orleans.StreamPullingPeriod);
         });
 
         // Order matters: hosted services start in registration order, and the phrase warm-up (added by AddVoicebotGrains)

@@ -9,14 +9,16 @@ using Voicebot.Abstractions.Speech;
 using Voicebot.Abstractions.Technicians;
 using Voicebot.Grains.Audio;
 using Voicebot.Grains.Calls;
+using Voicebot.Streaming;
 using Voicebot.Testing.Fakes;
 using Voicebot.Testing.Paths;
 
 namespace Voicebot.Grains.Tests;
 
 /// <summary>
-/// A two-silo in-process cluster running the real grains, the real flow and phrases from assets/, a tone synthesizer
-/// instead of espeak-ng, a fake call clock and switchable technician availability. Shared by a collection.
+/// A two-silo in-process cluster running the real grains, the real flow and phrases from assets/, the production media
+/// stream, a tone synthesizer instead of espeak-ng, a fake call clock and switchable technician availability. Shared
+/// by a collection.
 /// </summary>
 public class VoicebotClusterFixture : IAsyncLifetime
 {
@@ -48,9 +50,7 @@ public class VoicebotClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
-                agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10))));
-            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.AddCallMediaStreams(queueCount: 2, pullingPeriod: TimeSpan.FromMilliseconds(5));   // the production provider
             silo.Services.AddSingleton<ISpeechSynthesizer>(Synthesizer);
             silo.Services.AddSingleton<ITechnicianAvailability>(Technicians);
             silo.Services.AddSingleton<ICallRecordSink>(Records);
@@ -60,7 +60,6 @@ public class VoicebotClusterFixture : IAsyncLifetime
             silo.Services.AddVoicebotConversation(configuration, RepositoryPaths.Root);
             ConfigureServices(silo.Services);
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -96,7 +95,9 @@ public class VoicebotClusterFixture : IAsyncLifetime
         var sink = new RecordingMediaSink { AutoFinish = autoFinish };
         sink.PlaybackFinished = id => grain.OnPlaybackFinishedAsync(id);
         var reference = Cluster.Client.CreateObjectReference<ICallMediaSink>(sink);
-        var stream = Cluster.Client.GetStreamProvider(StreamNames.Provider)
+        // The media queues live in a silo's process, as the co-hosted gateway publishes them: publish from the first
+        // silo (the grain may be on either; the second then receives it from the first's pulling agent).
+        var stream = Cluster.Silos[0].ServiceProvider.GetRequiredService<IClusterClient>().GetStreamProvider(StreamNames.Provider)
             .GetStream<InboundMedia>(StreamId.Create(StreamNames.CallMedia, callId));
         var call = new TestCall(callId, grain, sink, reference, stream, sampleRate);
         await grain.StartAsync(new CallStart(sampleRate, Time.GetUtcNow(), "test"), reference);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
@@ -10,7 +9,6 @@ using Voicebot.Abstractions.Phrases;
 using Voicebot.Abstractions.Records;
 using Voicebot.Abstractions.Speech;
 using Voicebot.Abstractions.Technicians;
-using Voicebot.Audio;
 using Voicebot.Conversation;
 using Voicebot.Conversation.Understanding;
 using Voicebot.Grains.Audio;
@@ -31,15 +29,13 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 {
     private static readonly TimeSpan TechnicianCheckTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Kept before a recorded voice starts: a name's first consonant can be quieter than the voice level.</summary>
-    private static readonly TimeSpan RecordingPreRoll = TimeSpan.FromMilliseconds(300);
-
     private readonly ConversationAssets _assets;
     private readonly CallOptions _options;
     private readonly ConversationOptions _conversationOptions;
     private readonly ITechnicianAvailability _technicians;
     private readonly TimeProvider _time;
     private readonly ContentPaths _paths;
+    private readonly NameClipFiles _clips;
     private readonly ILogger<CallGrain> _logger;
     private readonly List<ConversationTurn> _history = [];
     private readonly HashSet<int> _pendingPlayback = [];
@@ -68,8 +64,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
     private bool _lineClosed;
 
     private StartRecording? _recordingRequest;
-    private MemoryStream? _recording;
-    private CallerSpeechTracker? _recordingSpeech;
+    private CallerRecording? _recording;
     private ITimer? _recordingLimitTimer;
     private int _recordingGeneration;
 
@@ -141,54 +136,16 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         _paths = paths;
         _logger = logger;
         _speech = new CallerSpeechTracker(_options.SpeechThresholdDbfs, _options.MinSpeech, _options.EndOfSpeechSilence);
-        _nearVoice = NearVoiceDemand(_options, _recognizer is null ? null : _speechOptions);
-    }
-
-    /// <summary>
-    /// The caller audio this grain needs outside a recording: the frames its recognizer hears (Speech:RecognizerAudio)
-    /// and those its speech detector needs to see a turn start and end; the gateway keeps the rest back.
-    /// </summary>
-    internal static InboundAudioDemand NearVoiceDemand(CallOptions options, SpeechOptions? recognizer)
-    {
-        if (recognizer is not null && recognizer.RecognizerGate is null)
-        {
-            return InboundAudioDemand.All;   // the recognizer hears the whole call
-        }
-
-        var gate = recognizer?.RecognizerGate;
-        var threshold = Math.Min(options.SpeechThresholdDbfs, gate?.ThresholdDbfs ?? options.SpeechThresholdDbfs);
-        // The detector must see a whole burst and the quiet that ends it; the gate's own hangover is counted per
-        // frame on the same audio, so a frame's margin keeps the two from disagreeing at the edge.
-        var detector = options.EndOfSpeechSilence + options.MinSpeech;
-        var hangover = (gate is null || gate.Hangover < detector ? detector : gate.Hangover) + TimeSpan.FromMilliseconds(100);
-        return InboundAudioDemand.NearVoice(threshold, gate?.PreRoll ?? TimeSpan.Zero, hangover);
+        _nearVoice = CallAudioDemands.NearVoice(_options, _recognizer is null ? null : _speechOptions);
+        _clips = new NameClipFiles(_options, paths, logger);
     }
 
     private Guid CallId => this.GetPrimaryKey();
 
-    /// <summary>
-    /// The caller audio a recording needs: the voice, with what the call needs anyway, a pre-roll so that a soft start
-    /// of the name is kept, and enough after the voice for the recording's own end of speech. The quiet the gateway
-    /// keeps back is written into the clip as silence (<see cref="InboundMedia.SkippedSamples"/>), so the clip keeps
-    /// its timing; a caller who takes their time to answer no longer costs a stream event per frame meanwhile.
-    /// </summary>
-    internal static InboundAudioDemand RecordingDemand(InboundAudioDemand nearVoice, CallOptions options, StartRecording request)
-    {
-        if (nearVoice.Everything)
-        {
-            return nearVoice;
-        }
-
-        var threshold = Math.Min(nearVoice.ThresholdDbfs, options.SpeechThresholdDbfs);
-        var preRoll = nearVoice.PreRoll < RecordingPreRoll ? RecordingPreRoll : nearVoice.PreRoll;
-        var ending = request.EndSilence + options.MinSpeech + TimeSpan.FromMilliseconds(100);
-        return InboundAudioDemand.NearVoice(threshold, preRoll, nearVoice.Hangover < ending ? ending : nearVoice.Hangover);
-    }
-
     /// <summary>Tells the gateway which caller frames to publish: those near the voice, a recording's included.</summary>
     private async Task SyncInboundAudioAsync()
     {
-        var wanted = _recording is not null ? RecordingDemand(_nearVoice, _options, _recordingRequest!) : _nearVoice;
+        var wanted = _recording is not null ? CallAudioDemands.Recording(_nearVoice, _options, _recording.Request) : _nearVoice;
         if (_sink is not { } sink || wanted == _sentInboundAudio)
         {
             return;
@@ -434,25 +391,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
             return Task.FromResult(_completedRecord);   // stored once; a retried end changes nothing
         }
 
-        var turns = new List<TurnTiming>();
-        foreach (var turn in _timings.Turns)
-        {
-            if (turn.PlaybackId is { } id && media.PlaybackStarted.TryGetValue(id, out var started))
-            {
-                var firstFrame = started > turn.InputAt ? started - turn.InputAt : TimeSpan.Zero;
-                turns.Add(turn with { FirstFrameOut = firstFrame });
-                _metrics.TurnStage("turn", firstFrame);
-                if (media.PlaybackQueued.TryGetValue(id, out var queued))
-                {
-                    // The gateway's own share: from the answer's arrival to its first frame on the wire.
-                    _metrics.TurnStage("first_frame", started > queued ? started - queued : TimeSpan.Zero);
-                }
-            }
-            else
-            {
-                turns.Add(turn);
-            }
-        }
+        var turns = _timings.WithFirstFrames(media);
 
         // The line closes after the outcome is known (the goodbye still plays): the call ends with the line.
         var endedAt = media.EndedAt > _outcome.EndedAt ? media.EndedAt : _outcome.EndedAt;
@@ -492,7 +431,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         _outcome,
         RuntimeIdentity,
         _silenceTimer is not null || _recording is not null,
-        _speech.InSpeech || _recordingSpeech is { InSpeech: true } && _recording is not null));
+        _speech.InSpeech || _recording is { InSpeech: true }));
 
     public async Task OnTimerAsync(CallTimer timer, int generation)
     {
@@ -537,7 +476,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         if (media.SkippedSamples > 0 && media.SampleRate > 0)
         {
             _speechSession?.Skip(TimeSpan.FromSeconds((double)media.SkippedSamples / media.SampleRate));
-            RecordSkipped(media.SkippedSamples, media.SampleRate);
+            _recording?.WriteSilence(media.SkippedSamples);   // the quiet kept back, where it was
         }
 
         if (media.Kind == InboundMediaKind.Dtmf)
@@ -580,13 +519,8 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         _speechSession?.Feed(audio);   // the caller's voice and the audio around it, recordings included (Speech:RecognizerAudio)
         if (_recording is not null)
         {
-            var recordingChange = _recordingSpeech!.Process(audio, sampleRate);
-            // The recording ends on its timer, not on bytes received; a caller sending faster than real time only
-            // fills it up to its length.
-            if (_recording.Length + audio.Length <= RecordingCapacity(_recordingRequest!.MaxDuration, sampleRate))
-            {
-                _recording.Write(audio);
-            }
+            // The recording ends on its timer, not on bytes received.
+            var recordingChange = _recording.Write(audio, sampleRate);
 
             if (recordingChange == SpeechChange.Started)
             {
@@ -640,33 +574,16 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
         }
     }
 
-    /// <summary>The quiet the gateway kept back goes into an open recording as silence, where it was.</summary>
-    private void RecordSkipped(long samples, int sampleRate)
-    {
-        if (_recording is null)
-        {
-            return;
-        }
-
-        var room = RecordingCapacity(_recordingRequest!.MaxDuration, sampleRate) - _recording.Length;
-        var bytes = Math.Min(samples * 2, room);
-        if (bytes > 0)
-        {
-            _recording.SetLength(_recording.Length + bytes);   // zero-filled
-            _recording.Position = _recording.Length;
-        }
-    }
-
     private async Task FinishRecordingAsync(bool heardKey = false)
     {
-        var heardSpeech = _recordingSpeech!.HeardSpeech;
-        var pcm = _recording!.ToArray();
+        var recording = _recording!;
+        var pcm = recording.ToArray();
         var request = CloseRecording();
         await SyncInboundAudioAsync();
         string? clip = null;
-        if (heardSpeech && pcm.Length > 0)
+        if (recording.HeardSpeech && pcm.Length > 0)
         {
-            clip = await WriteClipAsync(request.Slot, pcm);
+            clip = await _clips.WriteAsync(CallId, request.Slot, pcm, recording.SampleRate, _time.GetUtcNow());
         }
 
         AddTurn(Speaker.Caller, TurnKind.AudioClip, clip ?? "(nothing said)");
@@ -706,45 +623,13 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
     /// <summary>Closes the open recording and its limit timer; returns what was asked for.</summary>
     private StartRecording CloseRecording()
     {
-        var request = _recordingRequest!;
-        _recording?.Dispose();
+        var request = _recording?.Request ?? _recordingRequest!;
         _recording = null;
         _recordingRequest = null;
         _recordingGeneration++;
         _recordingLimitTimer?.Dispose();
         _recordingLimitTimer = null;
         return request;
-    }
-
-    private static long RecordingCapacity(TimeSpan maxDuration, int sampleRate) => (long)(maxDuration.TotalSeconds * sampleRate) * 2;
-
-    private async Task<string?> WriteClipAsync(string slot, byte[] pcm)
-    {
-        var rate = _start?.SampleRate ?? 8000;
-        var day = _time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var relative = Path.Combine(_options.ClipDirectory, day, $"{CallId:D}-{slot}.wav");
-        var path = _paths.Resolve(relative);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: true))
-            {
-                await WavFile.WriteAsync(file, pcm, rate);
-            }
-
-            CallLog.ClipRecorded(_logger, CallId, slot, pcm.Length / 2 * 1000 / rate, path);
-            return path;
-        }
-        catch (IOException ex)
-        {
-            CallLog.ClipWriteFailed(_logger, CallId, path, ex.Message, ex);
-            return null;
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            CallLog.ClipWriteFailed(_logger, CallId, path, ex.Message, ex);
-            return null;
-        }
     }
 
     /// <summary>Runs one conversation event and carries out its actions; then listens if nothing is left to play.</summary>
@@ -781,8 +666,7 @@ public sealed partial class CallGrain : Grain, ICallGrain, ICallTimerTarget, ICa
 
         if (_recordingRequest is not null && _recording is null)
         {
-            _recording = new MemoryStream();
-            _recordingSpeech = new CallerSpeechTracker(_options.SpeechThresholdDbfs, _options.MinSpeech, _recordingRequest.EndSilence);
+            _recording = new CallerRecording(_recordingRequest, _options, _start?.SampleRate ?? 8000);
             // Both limits run on the clock: a caller who sends a trickle of frames, or none, is silent all the same.
             _recordingGeneration++;
             _recordingLimitTimer = _time.CreateTimer(

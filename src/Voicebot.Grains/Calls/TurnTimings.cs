@@ -16,6 +16,36 @@ internal sealed class TurnTimings(CallMetrics metrics)
 
     public IReadOnlyList<TurnTiming> Turns => _open is null ? _turns : [.. _turns, _open];
 
+    /// <summary>
+    /// The turns with each answer's first frame on the wire, from the gateway's facts at the end of the call, counted
+    /// in the turn and first-frame histograms.
+    /// </summary>
+    public IReadOnlyList<TurnTiming> WithFirstFrames(CallMediaFacts media)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        var turns = new List<TurnTiming>();
+        foreach (var turn in Turns)
+        {
+            if (turn.PlaybackId is { } id && media.PlaybackStarted.TryGetValue(id, out var started))
+            {
+                var firstFrame = NonNegative(started - turn.InputAt);
+                turns.Add(turn with { FirstFrameOut = firstFrame });
+                metrics.TurnStage("turn", firstFrame);
+                if (media.PlaybackQueued.TryGetValue(id, out var queued))
+                {
+                    // The gateway's own share: from the answer's arrival to its first frame on the wire.
+                    metrics.TurnStage("first_frame", NonNegative(started - queued));
+                }
+            }
+            else
+            {
+                turns.Add(turn);
+            }
+        }
+
+        return turns;
+    }
+
     /// <summary>The caller's input ended at <paramref name="inputAt"/>; <paramref name="sttFinalAt"/> is when its transcript arrived.</summary>
     public void Input(string state, string input, string? text, DateTimeOffset inputAt, DateTimeOffset? sttFinalAt = null)
     {

@@ -47,6 +47,9 @@ public static class ClusteringSiloBuilderExtensions
         silo.AddDistributedGrainDirectory();
 #pragma warning restore ORLEANSEXP003
 
+        // Grains without a strategy of their own go where they are called from: the media path stays in one silo.
+        silo.Services.AddSingleton<PlacementStrategy, PreferLocalPlacement>();
+
         if (options.Membership == ClusteringProvider.Redis)
         {
             silo.UseRedisClustering(redis => redis.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString ?? string.Empty));

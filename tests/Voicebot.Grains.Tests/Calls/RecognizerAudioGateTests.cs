@@ -66,9 +66,9 @@ public sealed class RecognizerAudioGateTests
         var calls = new CallOptions { SpeechThresholdDbfs = -40, MinSpeech = TimeSpan.FromMilliseconds(200), EndOfSpeechSilence = TimeSpan.FromSeconds(3) };
         var voice = new SpeechOptions { VoiceThresholdDbfs = -50, VoicePreRoll = TimeSpan.FromMilliseconds(300), VoiceHangover = TimeSpan.FromSeconds(2) };
 
-        var withRecognizer = CallGrain.NearVoiceDemand(calls, voice);
-        var keypadOnly = CallGrain.NearVoiceDemand(calls, recognizer: null);
-        var wholeCall = CallGrain.NearVoiceDemand(calls, new SpeechOptions { RecognizerAudio = "all" });
+        var withRecognizer = CallAudioDemands.NearVoice(calls, voice);
+        var keypadOnly = CallAudioDemands.NearVoice(calls, recognizer: null);
+        var wholeCall = CallAudioDemands.NearVoice(calls, new SpeechOptions { RecognizerAudio = "all" });
 
         Assert.Equal((false, -50.0, TimeSpan.FromMilliseconds(300)), (withRecognizer.Everything, withRecognizer.ThresholdDbfs, withRecognizer.PreRoll));
         Assert.True(withRecognizer.Hangover > TimeSpan.FromSeconds(3.2));   // the detector's end of speech outlasts the gate's hangover here

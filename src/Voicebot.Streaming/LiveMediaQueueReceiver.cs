@@ -1,6 +1,6 @@
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// Hands a <see cref="LiveMediaQueue"/>'s batches to its pulling agent. On an empty queue the agent's read waits for

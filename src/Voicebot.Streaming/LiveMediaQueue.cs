@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// One in-process queue: publishers (the co-hosted gateway, any thread) add batches, this silo's pulling agent for

@@ -1,6 +1,6 @@
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// Publishes into this process's <see cref="LiveMediaQueue"/>s: no queue grain, no serialization, and the publish

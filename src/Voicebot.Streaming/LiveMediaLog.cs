@@ -1,4 +1,6 @@
-namespace Voicebot.Host.Streaming;
+using Microsoft.Extensions.Logging;
+
+namespace Voicebot.Streaming;
 
 /// <summary>Log messages of the in-process media streams. The stream key is the call id.</summary>
 internal static partial class LiveMediaLog

@@ -1,7 +1,7 @@
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// The events of one publish, held by reference on their way from the gateway to the pulling agent: nothing is

@@ -1,6 +1,6 @@
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// Reads one stream's events from its <see cref="StreamBacklog"/>, never the other streams of the queue. Events the

@@ -1,13 +1,14 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// A persistent-stream provider whose queues live in this process: the co-hosted gateway publishes into them and this
 /// silo's pulling agents read them, then deliver to the call grains as Orleans streams always do. Correct only with
 /// every queue given to the local agents and publishers in the same process (see
-/// <see cref="Hosting.CallMediaStreamsSiloBuilderExtensions"/>). Replaces Orleans' memory streams for the media path,
+/// <see cref="CallMediaStreamsSiloBuilderExtensions"/>). Replaces Orleans' memory streams for the media path,
 /// which enqueue every frame through a queue grain and serialize it twice.
 /// </summary>
 internal sealed class LiveMediaQueueAdapterFactory : IQueueAdapterFactory

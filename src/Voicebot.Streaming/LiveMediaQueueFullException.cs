@@ -1,6 +1,6 @@
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>A media queue is full: its pulling agent is not taking events (the silo is stopping or stuck).</summary>
 public sealed class LiveMediaQueueFullException : Exception

@@ -1,6 +1,6 @@
 using Orleans.Streams;
 
-namespace Voicebot.Host.Hosting;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// Gives every queue of a stream provider to this silo's pulling agents. Only correct for a provider no other silo

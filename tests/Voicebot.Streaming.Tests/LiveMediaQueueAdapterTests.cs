@@ -3,9 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.Providers.Streams.Common;
 using Orleans.Serialization;
 using Orleans.Streams;
-using Voicebot.Host.Streaming;
 
-namespace Voicebot.Host.Tests.Streaming;
+namespace Voicebot.Streaming.Tests;
 
 public sealed class LiveMediaQueueAdapterTests
 {

@@ -2,9 +2,8 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
-using Voicebot.Host.Streaming;
 
-namespace Voicebot.Host.Tests.Streaming;
+namespace Voicebot.Streaming.Tests;
 
 public sealed class LiveMediaQueueCacheTests
 {

@@ -1,4 +1,4 @@
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>Bounds of the in-process media queues and of their pulling agents' caches.</summary>
 /// <param name="QueueCapacity">Events a queue holds before publishing fails (its agent is not pulling: the silo is stopping or stuck).</param>

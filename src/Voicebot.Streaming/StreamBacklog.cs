@@ -1,6 +1,6 @@
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// One stream's events in a pulling agent's cache, oldest first, with the cursors reading them. An event is released

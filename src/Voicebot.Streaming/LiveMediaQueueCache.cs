@@ -1,7 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
-namespace Voicebot.Host.Streaming;
+namespace Voicebot.Streaming;
 
 /// <summary>
 /// A pulling agent's cache for live media: one <see cref="StreamBacklog"/> per stream, so a cursor walks only its own
