@@ -576,7 +576,11 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             DropQueueLocked();
             if (_wire is { } wire)
             {
-                _wireHangupSent |= wire.ReadStats().HangupSent != 0;
+                // The pacer has let go of this call: what the sender wrote since its last tick goes into the recording
+                // (and the echo reference) now, or the caller's last frames before the hang-up would be missing.
+                var stats = wire.ReadStats();
+                AccountWrittenLocked(stats);
+                _wireHangupSent |= stats.HangupSent != 0;
                 wire.Remove();   // from here the sender no longer touches the socket, which the connection may close
                 Volatile.Write(ref _wire, null);
             }

@@ -3,9 +3,11 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Voicebot.Abstractions;
 using Voicebot.Abstractions.Speech;
 using Voicebot.Providers.OpenAI.Speech;
+using Voicebot.Testing;
 using Voicebot.Testing.Emulators.OpenAI;
 
 namespace Voicebot.Providers.OpenAI.Tests.Speech;
@@ -153,9 +155,15 @@ public sealed class OpenAISpeechSynthesizerTests
     {
         await using var emulator = await StartAsync();
         emulator.Reply = _ => EmulatedSpeech.Hang();
-        var synthesizer = Create(emulator, o => (o.FirstByteTimeout, o.MaxRetries) = (TimeSpan.FromMilliseconds(200), 0));
+        var time = new FakeTimeProvider();
+        var synthesizer = Create(emulator.BaseUrl, o => (o.FirstByteTimeout, o.MaxRetries) = (TimeSpan.FromMilliseconds(200), 0), time: time);
 
-        var ex = await Assert.ThrowsAsync<ProviderUnavailableException>(() => CollectAsync(synthesizer.SynthesizeAsync(Text, Ct)));
+        // The timeout runs on the synthesizer's clock, moved on once the request is in: a slow machine cannot make the
+        // request itself time out before it is sent.
+        var synthesis = CollectAsync(synthesizer.SynthesizeAsync(Text, Ct));
+        await Waits.UntilAsync(() => emulator.Requests.Count == 1 || synthesis.IsCompleted, Ct);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        var ex = await Assert.ThrowsAsync<ProviderUnavailableException>(() => synthesis);
 
         Assert.Equal(("openai-tts", ProviderFailure.FirstByteTimeout), (ex.Provider, ex.Failure));
         Assert.Single(emulator.Requests);
@@ -257,11 +265,12 @@ public sealed class OpenAISpeechSynthesizerTests
     private static OpenAISpeechSynthesizer Create(OpenAISpeechEmulator emulator, Action<OpenAITtsOptions>? configure = null) =>
         Create(emulator.BaseUrl, configure);
 
-    private static OpenAISpeechSynthesizer Create(string endpoint, Action<OpenAITtsOptions>? configure = null, ILogger<OpenAISpeechSynthesizer>? logger = null)
+    private static OpenAISpeechSynthesizer Create(
+        string endpoint, Action<OpenAITtsOptions>? configure = null, ILogger<OpenAISpeechSynthesizer>? logger = null, TimeProvider? time = null)
     {
         var options = new OpenAITtsOptions { Endpoint = endpoint, ApiKey = ApiKey, FirstByteTimeout = TimeSpan.FromSeconds(10) };
         configure?.Invoke(options);
-        return new OpenAISpeechSynthesizer(Options.Create(options), logger ?? new FakeLogger<OpenAISpeechSynthesizer>());
+        return new OpenAISpeechSynthesizer(Options.Create(options), logger ?? new FakeLogger<OpenAISpeechSynthesizer>(), time);
     }
 
     private static async Task<List<SynthesizedAudio>> CollectAsync(IAsyncEnumerable<SynthesizedAudio> audio)
