@@ -312,9 +312,17 @@ public sealed class SimulatedCaller : IAsyncDisposable
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        var writer = new ArrayBufferWriter<byte>(AudioSocketFrameWriter.FrameSize(AudioSocketPayload.UuidLength));
+        // The UUID and a first frame of silence in one write: the gateway learns the call's rate from its first audio
+        // and starts at 8 kHz when none comes in time, so on a loaded machine a send loop slow to start would turn a
+        // 16 kHz call into an 8 kHz one. Asterisk's own first audio follows its UUID by about 20 ms.
+        var writer = new ArrayBufferWriter<byte>(AudioSocketFrameWriter.FrameSize(AudioSocketPayload.UuidLength) + AudioSocketFrameWriter.FrameSize(_frameBytes));
         AudioSocketFrameWriter.WriteUuid(writer, CallId);
+        var silence = writer.GetSpan(AudioSocketFrameWriter.FrameSize(_frameBytes))[..AudioSocketFrameWriter.FrameSize(_frameBytes)];
+        silence.Clear();
+        AudioSocketFrameWriter.WriteHeader(silence, _audioKind, _frameBytes);
+        writer.Advance(silence.Length);
         await _socket.SendAsync(writer.WrittenMemory, SocketFlags.None, cancellationToken);
+        Interlocked.Increment(ref _framesSent);
 
         _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
         _sendLoop = Task.Run(SendLoopAsync, CancellationToken.None);
