@@ -16,7 +16,7 @@ namespace Voicebot.Streaming;
 /// </remarks>
 internal sealed class LiveMediaQueue(QueueId id, int capacity)
 {
-    private static readonly IList<IBatchContainer> Nothing = [];
+    private static readonly IList<IBatchContainer> Nothing = Array.Empty<IBatchContainer>();   // shared: read-only
 
     private readonly ConcurrentQueue<LiveMediaBatch> _batches = new();
     private int _count;
