@@ -1,21 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
 using Voicebot.Abstractions.Calls;
+using Voicebot.Conversation.Flows.Json;
 using Voicebot.Conversation.Phrases;
 using Voicebot.Conversation.Understanding;
 
 namespace Voicebot.Conversation.Flows;
 
-/// <summary>Turns a flow document into a <see cref="FlowDefinition"/>, rejecting anything the engine could trip on later.</summary>
+/// <summary>
+/// Turns a flow document into a <see cref="FlowDefinition"/>, rejecting anything the engine could trip on later.
+/// <see cref="FlowJsonContext"/> reads the shape; this class checks the meaning: names, phrase keys, ranges, transitions.
+/// </summary>
 internal sealed class FlowParser(PhraseCatalog phrases)
 {
-    private const string Digits = "0123456789";
+    private const string DtmfKeys = "0123456789*#";
     private const double MaxRecordingSeconds = 120;
-
-    private static readonly string[] RootProperties = ["name", "description", "language", "initialState", "errorState", "humanRequest", "system", "states"];
-    private static readonly string[] SystemProperties = ["silenceReprompt", "silenceGoodbye", "maxDurationGoodbye", "failure", "notUnderstood"];
-    private static readonly string[] OptionProperties = ["dtmf", "intent", "value", "next"];
-    private static readonly string[] BranchProperties = ["next", "value"];
+    private const double MaxSilenceSeconds = 3600;
 
     private string _flowName = "(unnamed)";
 
@@ -24,37 +24,32 @@ internal sealed class FlowParser(PhraseCatalog phrases)
 
     public FlowDefinition Parse(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw Error(null, "the document must be a JSON object.");
-        }
-
-        if (root.TryGetProperty("name", out var nameElement) && nameElement.ValueKind == JsonValueKind.String)
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("name", out var nameElement) && nameElement.ValueKind == JsonValueKind.String)
         {
             _flowName = nameElement.GetString()!;
         }
 
-        CheckProperties(root, RootProperties, null, "the flow");
-        var name = RequiredString(root, "name", null);
+        var document = Read(root);
+        var name = Text(document.Name, "name", null);
         if (!IsFlowName(name))
         {
             throw Error(null, $"name '{name}' must use lower-case letters, digits, '-' and '_'.");
         }
 
-        var language = RequiredString(root, "language", null);
+        var language = Text(document.Language, "language", null);
         if (!string.Equals(language, phrases.Language, StringComparison.OrdinalIgnoreCase))
         {
             throw Error(null, $"language '{language}' does not match the '{phrases.Language}' phrase catalog.");
         }
 
-        var states = ParseStates(root);
-        var initial = RequiredString(root, "initialState", null);
+        var states = ToStates(document.States);
+        var initial = Text(document.InitialState, "initialState", null);
         if (!states.ContainsKey(initial))
         {
             throw Error(null, $"initialState '{initial}' is not a state.");
         }
 
-        var errorState = RequiredString(root, "errorState", null);
+        var errorState = Text(document.ErrorState, "errorState", null);
         if (!states.TryGetValue(errorState, out var error))
         {
             throw Error(null, $"errorState '{errorState}' is not a state.");
@@ -65,7 +60,7 @@ internal sealed class FlowParser(PhraseCatalog phrases)
             throw Error(errorState, "the errorState must be an 'end' state.");
         }
 
-        var human = OptionalString(root, "humanRequest", null);
+        var human = document.HumanRequest is null ? null : Text(document.HumanRequest, "humanRequest", null);
         if (human is not null && !states.ContainsKey(human))
         {
             throw Error(null, $"humanRequest '{human}' is not a state.");
@@ -78,120 +73,105 @@ internal sealed class FlowParser(PhraseCatalog phrases)
             InitialState = initial,
             ErrorState = errorState,
             HumanRequestState = human,
-            System = ParseSystem(root),
+            System = ToSystem(document.System),
             States = states,
         };
-        CheckTransitions(flow);
-        CheckReachability(flow);
+        if (FlowGraph.FirstProblem(flow) is { } problem)
+        {
+            throw Error(problem.State, problem.Description);
+        }
+
         return flow;
     }
 
-    private Dictionary<string, FlowState> ParseStates(JsonElement root)
+    private FlowDocument Read(JsonElement root)
     {
-        if (!root.TryGetProperty("states", out var statesElement))
+        try
         {
-            throw Error(null, "'states' is missing.");
+            return root.Deserialize(FlowJsonContext.Default.FlowDocument) ?? throw Error(null, "the document must be a JSON object.");
         }
-
-        if (statesElement.ValueKind != JsonValueKind.Object)
+        catch (JsonException ex)
         {
-            throw Error(null, "'states' must be an object of states by name.");
+            var problem = FlowJsonErrors.Explain(root, ex);
+            throw Error(problem.State, problem.Description, ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            var problem = FlowJsonErrors.ExplainMissingKind(root, ex);
+            throw Error(problem.State, problem.Description, ex);
+        }
+    }
+
+    private Dictionary<string, FlowState> ToStates(IReadOnlyDictionary<string, FlowStateDocument?> documents)
+    {
+        if (documents.Count == 0)
+        {
+            throw Error(null, "'states' is empty.");
         }
 
         var states = new Dictionary<string, FlowState>(StringComparer.Ordinal);
-        foreach (var property in statesElement.EnumerateObject())
+        foreach (var (name, document) in documents)
         {
-            if (!IsStateName(property.Name))
+            if (!IsStateName(name))
             {
-                throw Error(property.Name, "state names must be upper case (A-Z, 0-9, '_').");
+                throw Error(name, "state names must be upper case (A-Z, 0-9, '_').");
             }
 
-            if (states.ContainsKey(property.Name))
-            {
-                throw Error(property.Name, "the state is defined twice.");
-            }
-
-            states.Add(property.Name, ParseState(property.Name, property.Value));
-        }
-
-        if (states.Count == 0)
-        {
-            throw Error(null, "'states' is empty.");
+            states.Add(name, ToState(name, document ?? throw Error(name, "a state must be a JSON object.")));
         }
 
         return states;
     }
 
-    private FlowState ParseState(string name, JsonElement element)
+    private FlowState ToState(string name, FlowStateDocument document)
     {
-        if (element.ValueKind != JsonValueKind.Object)
+        var state = new FlowState { Name = name, Kind = FlowStateKind.None, Prompts = PhraseList(document.Prompts, "prompts", name) };
+        return document switch
         {
-            throw Error(name, "a state must be a JSON object.");
-        }
-
-        var expect = RequiredString(element, "expect", name);
-        var (kind, allowed) = expect switch
-        {
-            "none" => (FlowStateKind.None, new[] { "next" }),
-            "choice" => (FlowStateKind.Choice, ["options", "slot", "retryPrompts", "silenceRepromptSeconds", "silenceGiveUpSeconds"]),
-            "phone" => (FlowStateKind.Phone, ["slot", "next", "retryPrompts", "confirmPrompts", "readBackDigits", "readBackSpoken", "silenceRepromptSeconds", "silenceGiveUpSeconds"]),
-            "recording" => (FlowStateKind.Recording, ["slot", "next", "retryPrompts", "maxSeconds", "endSilenceSeconds"]),
-            "check" => (FlowStateKind.Check, ["check", "slot", "onTrue", "onFalse"]),
-            "end" => (FlowStateKind.End, ["outcome", "reason"]),
-            _ => throw Error(name, $"expect '{expect}' is unknown (none, choice, phone, recording, check, end)."),
-        };
-        CheckProperties(element, ["expect", "prompts", "description", .. allowed], name, $"an '{expect}' state");
-
-        var prompts = PhraseList(element, "prompts", name);
-        var state = new FlowState
-        {
-            Name = name,
-            Kind = kind,
-            Prompts = prompts,
-            RetryPrompts = PhraseList(element, "retryPrompts", name),
-            Slot = Slot(element, name, required: kind is FlowStateKind.Phone or FlowStateKind.Recording),
-            Next = kind is FlowStateKind.None or FlowStateKind.Phone or FlowStateKind.Recording ? RequiredString(element, "next", name) : null,
-        };
-        state = ParseSilence(state, element);
-
-        return kind switch
-        {
-            FlowStateKind.None when prompts.Count == 0 => throw Error(name, "a 'none' state needs prompts (it moves on once they have played)."),
-            FlowStateKind.Choice => state with { Options = ParseOptions(name, element) },
-            FlowStateKind.Phone => ParsePhone(state, element),
-            FlowStateKind.Recording => ParseRecording(state, element),
-            FlowStateKind.Check => state with
+            NoneStateDocument none => state.Prompts.Count == 0
+                ? throw Error(name, "a 'none' state needs prompts (it moves on once they have played).")
+                : state with { Next = Text(none.Next, "next", name) },
+            ChoiceStateDocument choice => WithSilence(state, choice.SilenceRepromptSeconds, choice.SilenceGiveUpSeconds) with
             {
-                Check = RequiredString(element, "check", name),
-                OnTrue = ParseBranch(name, element, "onTrue"),
-                OnFalse = ParseBranch(name, element, "onFalse"),
+                Kind = FlowStateKind.Choice,
+                Slot = Slot(choice.Slot, name),
+                RetryPrompts = PhraseList(choice.RetryPrompts, "retryPrompts", name),
+                Options = ToOptions(name, choice.Options),
             },
-            FlowStateKind.End => state with { Outcome = ParseOutcome(name, element), Reason = RequiredString(element, "reason", name) },
-            _ => state,
+            PhoneStateDocument phone => ToPhone(state, phone),
+            RecordingStateDocument recording => ToRecording(state, recording),
+            CheckStateDocument check => state with
+            {
+                Kind = FlowStateKind.Check,
+                Slot = Slot(check.Slot, name),
+                Check = Text(check.Check, "check", name),
+                OnTrue = ToBranch(name, check.OnTrue, "onTrue"),
+                OnFalse = ToBranch(name, check.OnFalse, "onFalse"),
+            },
+            EndStateDocument end => state with
+            {
+                Kind = FlowStateKind.End,
+                Outcome = ToOutcome(name, end.Outcome),
+                Reason = Text(end.Reason, "reason", name),
+            },
+            _ => throw new InvalidOperationException($"No mapping for {document.GetType().Name}."),
         };
     }
 
-    private List<FlowChoice> ParseOptions(string state, JsonElement element)
+    private List<FlowChoice> ToOptions(string state, IReadOnlyList<FlowOptionDocument?> options)
     {
-        if (!element.TryGetProperty("options", out var options) || options.ValueKind != JsonValueKind.Array || options.GetArrayLength() == 0)
+        if (options.Count == 0)
         {
             throw Error(state, "a 'choice' state needs a non-empty 'options' array.");
         }
 
         var choices = new List<FlowChoice>();
-        var index = 0;
-        foreach (var option in options.EnumerateArray())
+        for (var index = 0; index < options.Count; index++)
         {
-            index++;
-            var where = $"option {index.ToString(CultureInfo.InvariantCulture)}";
-            if (option.ValueKind != JsonValueKind.Object)
-            {
-                throw Error(state, $"{where} must be an object.");
-            }
-
-            CheckProperties(option, OptionProperties, state, where);
-            var dtmf = ParseDtmf(state, where, option);
-            var intent = ParseIntent(state, where, option);
+            var where = $"option {(index + 1).ToString(CultureInfo.InvariantCulture)}";
+            var option = options[index] ?? throw Error(state, $"{where} must be an object.");
+            var dtmf = ToDtmf(state, where, option.Dtmf);
+            var intent = ToIntent(state, where, option.Intent);
             if (dtmf is null && intent is null)
             {
                 throw Error(state, $"{where} needs a 'dtmf' key or an 'intent'.");
@@ -207,37 +187,30 @@ internal sealed class FlowParser(PhraseCatalog phrases)
                 throw Error(state, $"{where} reuses intent '{IntentName(intent.Value)}'.");
             }
 
-            var value = OptionalString(option, "value", state) ?? (intent is { } i ? IntentName(i) : dtmf!.Value.ToString());
-            choices.Add(new FlowChoice(dtmf, intent, value, RequiredString(option, "next", state, where)));
+            var value = option.Value is null ? intent is { } i ? IntentName(i) : dtmf!.Value.ToString() : Text(option.Value, "value", state, where);
+            choices.Add(new FlowChoice(dtmf, intent, value, Text(option.Next, "next", state, where)));
         }
 
         return choices;
     }
 
-    private char? ParseDtmf(string state, string where, JsonElement option)
+    private char? ToDtmf(string state, string where, string? key)
     {
-        if (!option.TryGetProperty("dtmf", out var dtmf))
+        if (key is null)
         {
             return null;
         }
 
-        var text = dtmf.ValueKind switch
+        if (key.Length != 1 || !DtmfKeys.Contains(key[0], StringComparison.Ordinal))
         {
-            JsonValueKind.String => dtmf.GetString()!,
-            JsonValueKind.Number => dtmf.GetRawText(),
-            _ => string.Empty,
-        };
-        if (text.Length != 1 || !(Digits + "*#").Contains(text[0], StringComparison.Ordinal))
-        {
-            throw Error(state, $"{where} has DTMF key '{text}'; use one of 0-9, * or #.");
+            throw Error(state, $"{where} has DTMF key '{key}'; use one of 0-9, * or #.");
         }
 
-        return text[0];
+        return key[0];
     }
 
-    private Intent? ParseIntent(string state, string where, JsonElement option)
+    private Intent? ToIntent(string state, string where, string? text)
     {
-        var text = OptionalString(option, "intent", state);
         if (text is null)
         {
             return null;
@@ -254,72 +227,61 @@ internal sealed class FlowParser(PhraseCatalog phrases)
         throw Error(state, $"{where} has unknown intent '{text}' (internet, mobile, yes, no, human).");
     }
 
-    private FlowState ParsePhone(FlowState state, JsonElement element)
+    private FlowState ToPhone(FlowState state, PhoneStateDocument phone)
     {
-        var readBack = false;
-        if (element.TryGetProperty("readBackDigits", out var readBackElement))
+        if (phone.ReadBackDigits)
         {
-            if (readBackElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            for (var digit = '0'; digit <= '9'; digit++)
             {
-                throw Error(state.Name, "'readBackDigits' must be true or false.");
-            }
-
-            readBack = readBackElement.GetBoolean();
-        }
-
-        if (readBack)
-        {
-            for (var digit = 0; digit <= 9; digit++)
-            {
-                CheckPhrase(state.Name, "readBackDigits", DigitPhrase((char)('0' + digit)));
+                CheckPhrase(state.Name, "readBackDigits", DigitPhrase(digit));
             }
         }
 
-        var spoken = false;
-        if (element.TryGetProperty("readBackSpoken", out var spokenElement))
-        {
-            if (spokenElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                throw Error(state.Name, "'readBackSpoken' must be true or false.");
-            }
-
-            spoken = spokenElement.GetBoolean();
-        }
-
-        if (spoken && readBack)
+        if (phone.ReadBackSpoken && phone.ReadBackDigits)
         {
             throw Error(state.Name, "'readBackDigits' and 'readBackSpoken' are exclusive: choose one way to read the number back.");
         }
 
-        return state with { ConfirmPrompts = PhraseList(element, "confirmPrompts", state.Name), ReadBackDigits = readBack, ReadBackSpoken = spoken };
+        return WithSilence(state, phone.SilenceRepromptSeconds, phone.SilenceGiveUpSeconds) with
+        {
+            Kind = FlowStateKind.Phone,
+            Slot = Slot(phone.Slot, state.Name),
+            Next = Text(phone.Next, "next", state.Name),
+            RetryPrompts = PhraseList(phone.RetryPrompts, "retryPrompts", state.Name),
+            ConfirmPrompts = PhraseList(phone.ConfirmPrompts, "confirmPrompts", state.Name),
+            ReadBackDigits = phone.ReadBackDigits,
+            ReadBackSpoken = phone.ReadBackSpoken,
+        };
     }
 
-    private FlowState ParseRecording(FlowState state, JsonElement element)
+    private FlowState ToRecording(FlowState state, RecordingStateDocument recording)
     {
-        var max = Seconds(element, "maxSeconds", state.Name);
-        var silence = Seconds(element, "endSilenceSeconds", state.Name);
+        var max = RecordingSeconds(recording.MaxSeconds, "maxSeconds", state.Name);
+        var silence = RecordingSeconds(recording.EndSilenceSeconds, "endSilenceSeconds", state.Name);
         if (silence >= max)
         {
             throw Error(state.Name, "'endSilenceSeconds' must be shorter than 'maxSeconds'.");
         }
 
-        return state with { RecordingMaxDuration = TimeSpan.FromSeconds(max), RecordingEndSilence = TimeSpan.FromSeconds(silence) };
-    }
-
-    private FlowCheckBranch ParseBranch(string state, JsonElement element, string property)
-    {
-        if (!element.TryGetProperty(property, out var branch) || branch.ValueKind != JsonValueKind.Object)
+        return state with
         {
-            throw Error(state, $"a 'check' state needs '{property}' ({{ \"next\": …, \"value\": … }}).");
-        }
-
-        CheckProperties(branch, BranchProperties, state, $"'{property}'");
-        return new FlowCheckBranch(RequiredString(branch, "next", state, $"'{property}'"), OptionalString(branch, "value", state));
+            Kind = FlowStateKind.Recording,
+            Slot = Slot(recording.Slot, state.Name),
+            Next = Text(recording.Next, "next", state.Name),
+            RetryPrompts = PhraseList(recording.RetryPrompts, "retryPrompts", state.Name),
+            RecordingMaxDuration = TimeSpan.FromSeconds(max),
+            RecordingEndSilence = TimeSpan.FromSeconds(silence),
+        };
     }
 
-    private CallOutcomeKind ParseOutcome(string state, JsonElement element)
+    private FlowCheckBranch ToBranch(string state, FlowBranchDocument branch, string property)
     {
-        var text = RequiredString(element, "outcome", state);
+        var where = $"'{property}'";
+        return new FlowCheckBranch(Text(branch.Next, "next", state, where), branch.Value is null ? null : Text(branch.Value, "value", state, where));
+    }
+
+    private CallOutcomeKind ToOutcome(string state, string text)
+    {
         foreach (var outcome in Enum.GetValues<CallOutcomeKind>())
         {
             if (string.Equals(outcome.ToString(), text, StringComparison.OrdinalIgnoreCase))
@@ -331,116 +293,38 @@ internal sealed class FlowParser(PhraseCatalog phrases)
         throw Error(state, $"outcome '{text}' is unknown ({string.Join(", ", Enum.GetNames<CallOutcomeKind>())}).");
     }
 
-    private FlowSystemPhrases ParseSystem(JsonElement root)
+    private FlowSystemPhrases ToSystem(FlowSystemDocument system)
     {
-        if (!root.TryGetProperty("system", out var system) || system.ValueKind != JsonValueKind.Object)
+        string Key(string key, string property)
         {
-            throw Error(null, "'system' is missing (silenceReprompt, silenceGoodbye, maxDurationGoodbye, failure, notUnderstood).");
-        }
-
-        CheckProperties(system, SystemProperties, null, "'system'");
-        string Key(string property)
-        {
-            var key = RequiredString(system, property, null, "'system'");
+            Text(key, property, null, "'system'");
             CheckPhrase(null, $"system.{property}", key);
             return key;
         }
 
-        return new FlowSystemPhrases(Key("silenceReprompt"), Key("silenceGoodbye"), Key("maxDurationGoodbye"), Key("failure"), Key("notUnderstood"));
+        return new FlowSystemPhrases(
+            Key(system.SilenceReprompt, "silenceReprompt"),
+            Key(system.SilenceGoodbye, "silenceGoodbye"),
+            Key(system.MaxDurationGoodbye, "maxDurationGoodbye"),
+            Key(system.Failure, "failure"),
+            Key(system.NotUnderstood, "notUnderstood"));
     }
 
-    private void CheckTransitions(FlowDefinition flow)
+    private List<string> PhraseList(IReadOnlyList<string?> keys, string property, string state)
     {
-        foreach (var state in flow.States.Values)
+        var checkedKeys = new List<string>(keys.Count);
+        foreach (var key in keys)
         {
-            foreach (var (target, what) in Targets(state))
-            {
-                if (!flow.States.ContainsKey(target))
-                {
-                    throw Error(state.Name, $"{what} goes to unknown state '{target}'.");
-                }
-            }
-        }
-    }
-
-    private void CheckReachability(FlowDefinition flow)
-    {
-        var reached = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([flow.InitialState, flow.ErrorState]);
-        if (flow.HumanRequestState is not null)
-        {
-            pending.Push(flow.HumanRequestState);
-        }
-
-        while (pending.TryPop(out var name))
-        {
-            if (reached.Add(name))
-            {
-                foreach (var (target, _) in Targets(flow.States[name]))
-                {
-                    pending.Push(target);
-                }
-            }
-        }
-
-        foreach (var name in flow.States.Keys)
-        {
-            if (!reached.Contains(name))
-            {
-                throw Error(name, $"the state cannot be reached from '{flow.InitialState}'.");
-            }
-        }
-    }
-
-    private static IEnumerable<(string Target, string What)> Targets(FlowState state)
-    {
-        if (state.Next is not null)
-        {
-            yield return (state.Next, "'next'");
-        }
-
-        for (var i = 0; i < state.Options.Count; i++)
-        {
-            yield return (state.Options[i].Next, $"option {(i + 1).ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        if (state.OnTrue is not null)
-        {
-            yield return (state.OnTrue.Next, "'onTrue'");
-        }
-
-        if (state.OnFalse is not null)
-        {
-            yield return (state.OnFalse.Next, "'onFalse'");
-        }
-    }
-
-    private List<string> PhraseList(JsonElement element, string property, string state)
-    {
-        var keys = new List<string>();
-        if (!element.TryGetProperty(property, out var array))
-        {
-            return keys;
-        }
-
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            throw Error(state, $"'{property}' must be an array of phrase keys.");
-        }
-
-        foreach (var item in array.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
+            if (key is null)
             {
                 throw Error(state, $"'{property}' must hold phrase keys (strings).");
             }
 
-            var key = item.GetString()!;
             CheckPhrase(state, property, key);
-            keys.Add(key);
+            checkedKeys.Add(key);
         }
 
-        return keys;
+        return checkedKeys;
     }
 
     private void CheckPhrase(string? state, string property, string key)
@@ -451,10 +335,9 @@ internal sealed class FlowParser(PhraseCatalog phrases)
         }
     }
 
-    private string? Slot(JsonElement element, string state, bool required)
+    private string? Slot(string? slot, string state)
     {
-        var slot = required ? RequiredString(element, "slot", state) : OptionalString(element, "slot", state);
-        if (slot is not null && !(slot[0] is >= 'a' and <= 'z' && slot.All(c => IsLowerAsciiOrDigit(c) || c == '_')))
+        if (slot is not null && !(slot.Length > 0 && slot[0] is >= 'a' and <= 'z' && slot.All(c => IsLowerAsciiOrDigit(c) || c == '_')))
         {
             throw Error(state, $"slot '{slot}' must use lower-case letters, digits and '_'.");
         }
@@ -463,10 +346,10 @@ internal sealed class FlowParser(PhraseCatalog phrases)
     }
 
     /// <summary>Optional per-state silence timeouts, e.g. a question asked while the caller restarts their box.</summary>
-    private FlowState ParseSilence(FlowState state, JsonElement element)
+    private FlowState WithSilence(FlowState state, double? reprompt, double? giveUp)
     {
-        var reprompt = OptionalSeconds(element, "silenceRepromptSeconds", state.Name);
-        var giveUp = OptionalSeconds(element, "silenceGiveUpSeconds", state.Name);
+        CheckSilenceSeconds(reprompt, "silenceRepromptSeconds", state.Name);
+        CheckSilenceSeconds(giveUp, "silenceGiveUpSeconds", state.Name);
         if ((reprompt is null) != (giveUp is null))
         {
             throw Error(state.Name, "'silenceRepromptSeconds' and 'silenceGiveUpSeconds' go together.");
@@ -480,74 +363,27 @@ internal sealed class FlowParser(PhraseCatalog phrases)
         return reprompt is null ? state : state with { SilenceReprompt = TimeSpan.FromSeconds(reprompt.Value), SilenceGiveUp = TimeSpan.FromSeconds(giveUp!.Value) };
     }
 
-    private double? OptionalSeconds(JsonElement element, string property, string state)
+    private void CheckSilenceSeconds(double? seconds, string property, string state)
     {
-        if (!element.TryGetProperty(property, out var value))
+        if (seconds is <= 0 or > MaxSilenceSeconds)
         {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is <= 0 or > 3600)
-        {
-            throw Error(state, $"'{property}' must be a number of seconds, more than 0 and at most 3600.");
-        }
-
-        return value.GetDouble();
-    }
-
-    private double Seconds(JsonElement element, string property, string state)
-    {
-        if (!element.TryGetProperty(property, out var value) || value.ValueKind != JsonValueKind.Number)
-        {
-            throw Error(state, $"a 'recording' state needs '{property}' (a number of seconds).");
-        }
-
-        var seconds = value.GetDouble();
-        if (seconds is <= 0 or > MaxRecordingSeconds)
-        {
-            throw Error(state, $"'{property}' must be more than 0 and at most {MaxRecordingSeconds.ToString(CultureInfo.InvariantCulture)} seconds.");
-        }
-
-        return seconds;
-    }
-
-    private string RequiredString(JsonElement element, string property, string? state, string? where = null) =>
-        OptionalString(element, property, state, where) ?? throw Error(state, $"{(where is null ? string.Empty : where + ": ")}'{property}' is missing.");
-
-    private string? OptionalString(JsonElement element, string property, string? state, string? where = null)
-    {
-        if (!element.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
-        {
-            throw Error(state, $"{(where is null ? string.Empty : where + ": ")}'{property}' must be a non-empty string.");
-        }
-
-        return value.GetString();
-    }
-
-    private void CheckProperties(JsonElement element, string[] allowed, string? state, string what)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in element.EnumerateObject())
-        {
-            if (!seen.Add(property.Name))
-            {
-                throw Error(state, $"{what} has '{property.Name}' twice.");
-            }
-
-            if (Array.IndexOf(allowed, property.Name) < 0)
-            {
-                throw Error(state, $"{what} does not take '{property.Name}' (allowed: {string.Join(", ", allowed)}).");
-            }
+            throw Error(state, $"'{property}' must be a number of seconds, more than 0 and at most {MaxSilenceSeconds.ToString(CultureInfo.InvariantCulture)}.");
         }
     }
 
-    private InvalidDataException Error(string? state, string problem) =>
-        new(state is null ? $"Flow '{_flowName}': {problem}" : $"Flow '{_flowName}', state '{state}': {problem}");
+    private double RecordingSeconds(double seconds, string property, string state) =>
+        seconds is <= 0 or > MaxRecordingSeconds
+            ? throw Error(state, $"'{property}' must be more than 0 and at most {MaxRecordingSeconds.ToString(CultureInfo.InvariantCulture)} seconds.")
+            : seconds;
+
+    /// <summary>The contract has the member's type; a name, a state or a transition also has to say something.</summary>
+    private string Text(string value, string property, string? state, string? where = null) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw Error(state, $"{(where is null ? string.Empty : where + ": ")}'{property}' must be a non-empty string.")
+            : value;
+
+    private InvalidDataException Error(string? state, string problem, Exception? inner = null) =>
+        new(state is null ? $"Flow '{_flowName}': {problem}" : $"Flow '{_flowName}', state '{state}': {problem}", inner);
 
     internal static string IntentName(Intent intent) => intent.ToString().ToLowerInvariant();
 

@@ -63,7 +63,7 @@ public sealed class FlowLoaderTests
     [InlineData("unknown-system-phrase", "Flow 'sav':", "system.silenceReprompt uses unknown phrase 'allo'")]
     [InlineData("missing-initial-state", "Flow 'sav':", "initialState 'ACCUEIL' is not a state")]
     [InlineData("no-initial-state", "Flow 'sav':", "'initialState' is missing")]
-    [InlineData("choice-without-options", "state 'DIAGNOSTIC'", "needs a non-empty 'options' array")]
+    [InlineData("choice-without-options", "state 'DIAGNOSTIC'", "'options' is missing (at $.states.DIAGNOSTIC)")]
     [InlineData("choice-empty-options", "state 'DIAGNOSTIC'", "needs a non-empty 'options' array")]
     [InlineData("duplicate-dtmf", "state 'DIAGNOSTIC'", "option 2 reuses DTMF key '1'")]
     [InlineData("duplicate-intent", "state 'VERIFICATION'", "option 2 reuses intent 'yes'")]
@@ -81,11 +81,11 @@ public sealed class FlowLoaderTests
     [InlineData("unknown-human-request", "Flow 'sav':", "humanRequest 'AGENT' is not a state")]
     [InlineData("unreachable-state", "state 'ORPHAN'", "cannot be reached")]
     [InlineData("recording-silence-too-long", "state 'IDENTIFICATION_NAME'", "'endSilenceSeconds' must be shorter than 'maxSeconds'")]
-    [InlineData("recording-without-max", "state 'IDENTIFICATION_NAME'", "needs 'maxSeconds'")]
+    [InlineData("recording-without-max", "state 'IDENTIFICATION_NAME'", "'maxSeconds' is missing (at $.states.IDENTIFICATION_NAME)")]
     [InlineData("recording-without-slot", "state 'IDENTIFICATION_NAME'", "'slot' is missing")]
     [InlineData("phone-without-next", "state 'IDENTIFICATION_PHONE'", "'next' is missing")]
     [InlineData("none-without-prompts", "state 'WELCOME'", "needs prompts")]
-    [InlineData("check-without-on-true", "state 'CHECK_TECHNICIAN'", "needs 'onTrue'")]
+    [InlineData("check-without-on-true", "state 'CHECK_TECHNICIAN'", "'onTrue' is missing (at $.states.CHECK_TECHNICIAN)")]
     [InlineData("lower-case-state", "state 'welcome2'", "must be upper case")]
     [InlineData("language-mismatch", "Flow 'sav':", "language 'en' does not match the 'fr' phrase catalog")]
     [InlineData("no-system", "Flow 'sav':", "'system' is missing")]
@@ -95,6 +95,25 @@ public sealed class FlowLoaderTests
     [InlineData("silence-reprompt-alone", "state 'VERIFICATION'", "go together")]
     [InlineData("silence-reprompt-after-give-up", "state 'VERIFICATION'", "must be shorter than 'silenceGiveUpSeconds'")]
     [InlineData("silence-not-a-number", "state 'VERIFICATION'", "'silenceGiveUpSeconds' must be a number of seconds")]
+    [InlineData("state-without-expect", "state 'DIAGNOSTIC'", "'expect' is missing (none, choice, phone, recording, check, end) (at $.states.DIAGNOSTIC)")]
+    [InlineData("state-not-an-object", "state 'WELCOME'", "a state must be a JSON object (at $.states.WELCOME)")]
+    [InlineData("null-state", "state 'WELCOME'", "a state must be a JSON object")]
+    [InlineData("unknown-root-property", "Flow 'sav':", "the flow does not take 'flow' (allowed: name, description, language, initialState, errorState, humanRequest, system, states) (at $.flow)")]
+    [InlineData("system-without-failure", "Flow 'sav':", "'system': 'failure' is missing (at $.system)")]
+    [InlineData("system-not-an-object", "Flow 'sav':", "'system' must be a JSON object (at $.system)")]
+    [InlineData("option-without-next", "state 'DIAGNOSTIC'", "option 1: 'next' is missing (at $.states.DIAGNOSTIC.options[0])")]
+    [InlineData("option-next-not-a-string", "state 'DIAGNOSTIC'", "'next' must be a string (at $.states.DIAGNOSTIC.options[0].next)")]
+    [InlineData("unknown-option-property", "state 'DIAGNOSTIC'", "option 2 does not take 'key' (allowed: dtmf, intent, value, next) (at $.states.DIAGNOSTIC.options[1].key)")]
+    [InlineData("null-option", "state 'DIAGNOSTIC'", "option 2 must be an object")]
+    [InlineData("prompt-not-a-string", "state 'WELCOME'", "'prompts' item 1 must be a string (at $.states.WELCOME.prompts[0])")]
+    [InlineData("null-prompt", "state 'WELCOME'", "'prompts' must hold phrase keys (strings)")]
+    [InlineData("prompts-not-an-array", "state 'WELCOME'", "'prompts' must be an array (at $.states.WELCOME.prompts)")]
+    [InlineData("read-back-not-a-bool", "state 'IDENTIFICATION_PHONE'", "'readBackDigits' must be true or false (at $.states.IDENTIFICATION_PHONE.readBackDigits)")]
+    [InlineData("unknown-branch-property", "state 'CHECK_TECHNICIAN'", "'onTrue' does not take 'then' (allowed: next, value) (at $.states.CHECK_TECHNICIAN.onTrue.then)")]
+    [InlineData("null-next", "state 'WELCOME'", "'next' must be a string (at $.states.WELCOME.next)")]
+    [InlineData("blank-reason", "state 'GOODBYE'", "'reason' must be a non-empty string")]
+    [InlineData("recording-too-long", "state 'IDENTIFICATION_NAME'", "'maxSeconds' must be more than 0 and at most 120 seconds")]
+    [InlineData("empty-states", "Flow 'sav':", "'states' is empty")]
     public void Parse_InvalidFlow_ThrowsNamingFlowStateAndProblem(string mutation, string where, string problem)
     {
         var root = SavJson();
@@ -107,6 +126,43 @@ public sealed class FlowLoaderTests
 
         Assert.Contains("Flow 'sav'", error.Message, StringComparison.Ordinal);
         Assert.Contains(where, error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ExpectAfterTheOtherMembers_IsAccepted()
+    {
+        var root = SavJson();
+        var diagnostic = root["states"]!["DIAGNOSTIC"]!.AsObject();
+        diagnostic.Remove("expect");
+        diagnostic["expect"] = "choice";
+
+        var flow = FlowLoader.Parse(root.ToJsonString(), TestAssets.French);
+
+        Assert.Equal(FlowStateKind.Choice, flow.GetState("DIAGNOSTIC").Kind);
+    }
+
+    [Fact]
+    public void Parse_DtmfKeyWrittenAsANumber_IsAccepted()
+    {
+        var root = SavJson();
+        root["states"]!["DIAGNOSTIC"]!["options"]![0]!["dtmf"] = 1;
+
+        var flow = FlowLoader.Parse(root.ToJsonString(), TestAssets.French);
+
+        Assert.Equal('1', flow.GetState("DIAGNOSTIC").Options[0].Dtmf);
+    }
+
+    [Theory]
+    [InlineData("\"expect\":\"none\"", "state 'WELCOME': a state has 'expect' twice (at $.states.WELCOME.expect)")]
+    [InlineData("\"next\":\"IDENTIFICATION_NAME\"", "state 'WELCOME': a 'none' state has 'next' twice (at $.states.WELCOME.next)")]
+    [InlineData("\"language\":\"fr\"", "Flow 'sav': the flow has 'language' twice (at $.language)")]
+    public void Parse_MemberGivenTwice_Throws(string member, string problem)
+    {
+        var json = SavJson().ToJsonString().Replace(member, member + "," + member, StringComparison.Ordinal);
+
+        var error = Assert.Throws<InvalidDataException>(() => FlowLoader.Parse(json, TestAssets.French));
+
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 
@@ -331,6 +387,63 @@ public sealed class FlowLoaderTests
                 State("DIAGNOSTIC")["slot"] = "Problem";
                 break;
             case "read-back-without-digit-phrases":
+                break;
+            case "state-without-expect":
+                State("DIAGNOSTIC").Remove("expect");
+                break;
+            case "state-not-an-object":
+                states["WELCOME"] = "welcome";
+                break;
+            case "null-state":
+                states["WELCOME"] = null;
+                break;
+            case "unknown-root-property":
+                root["flow"] = "sav";
+                break;
+            case "system-without-failure":
+                root["system"]!.AsObject().Remove("failure");
+                break;
+            case "system-not-an-object":
+                root["system"] = new JsonArray();
+                break;
+            case "option-without-next":
+                Options("DIAGNOSTIC")[0]!.AsObject().Remove("next");
+                break;
+            case "option-next-not-a-string":
+                Options("DIAGNOSTIC")[0]!["next"] = 3;
+                break;
+            case "unknown-option-property":
+                Options("DIAGNOSTIC")[1]!["key"] = "2";
+                break;
+            case "null-option":
+                Options("DIAGNOSTIC")[1] = null;
+                break;
+            case "prompt-not-a-string":
+                State("WELCOME")["prompts"] = new JsonArray(1);
+                break;
+            case "null-prompt":
+                State("WELCOME")["prompts"] = new JsonArray("welcome", null);
+                break;
+            case "prompts-not-an-array":
+                State("WELCOME")["prompts"] = "welcome";
+                break;
+            case "read-back-not-a-bool":
+                State("IDENTIFICATION_PHONE")["readBackDigits"] = "yes";
+                break;
+            case "unknown-branch-property":
+                State("CHECK_TECHNICIAN")["onTrue"]!["then"] = "TRANSFER";
+                break;
+            case "null-next":
+                State("WELCOME")["next"] = null;
+                break;
+            case "blank-reason":
+                State("GOODBYE")["reason"] = " ";
+                break;
+            case "recording-too-long":
+                State("IDENTIFICATION_NAME")["maxSeconds"] = 600;
+                break;
+            case "empty-states":
+                root["states"] = new JsonObject();
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(mutation), mutation, "Unknown mutation.");
