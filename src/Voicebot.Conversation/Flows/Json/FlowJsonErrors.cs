@@ -116,10 +116,10 @@ internal static class FlowJsonErrors
         private string? _member;
         private JsonConverter? _converter;
         private string? _state;
-        private bool _inState;
+        private bool _atState;
 
-        /// <summary>Prefix for a problem inside an option, a branch or <c>system</c>; none for the flow and its states.</summary>
-        private string Where => _member is null && (_inState || _state is null) ? string.Empty : _what + ": ";
+        /// <summary>Names the element in a problem with one of its members: an option, a branch, <c>system</c>; not the flow or a state.</summary>
+        private string _where = string.Empty;
 
         public bool TryStep(PathSegment segment, out FlowProblem? problem)
         {
@@ -142,7 +142,8 @@ internal static class FlowJsonErrors
 
                     Move(_element.GetProperty(key), _info.ElementType!, "a state", member: null);
                     _state = key;
-                    _inState = true;
+                    _atState = true;
+                    _where = string.Empty;
                     return true;
                 case JsonTypeInfoKind.Enumerable when _element.ValueKind == JsonValueKind.Array && segment.Index is { } index && index < _element.GetArrayLength():
                     var number = (index + 1).ToString(CultureInfo.InvariantCulture);
@@ -183,7 +184,7 @@ internal static class FlowJsonErrors
                 {
                     if (property.IsRequired && !_element.TryGetProperty(property.Name, out _))
                     {
-                        return Problem($"{Where}'{property.Name}' is missing");
+                        return Problem($"{_where}'{property.Name}' is missing");
                     }
                 }
             }
@@ -202,14 +203,13 @@ internal static class FlowJsonErrors
 
             if (property is null)
             {
-                IEnumerable<string> allowed = _inState ? [FlowStateDocument.DiscriminatorName, .. _info.Properties.Select(p => p.Name)] : _info.Properties.Select(p => p.Name);
+                IEnumerable<string> allowed = _atState ? [FlowStateDocument.DiscriminatorName, .. _info.Properties.Select(p => p.Name)] : _info.Properties.Select(p => p.Name);
                 problem = Problem($"{_what} does not take '{name}' (allowed: {string.Join(", ", allowed)})");
                 return false;
             }
 
             Move(_element.GetProperty(name), property.PropertyType, $"'{name}'", name);
             _converter = property.CustomConverter;
-            _inState = false;
             problem = null;
             return true;
         }
@@ -254,6 +254,8 @@ internal static class FlowJsonErrors
             _what = what;
             _member = member;
             _converter = null;
+            _atState = false;
+            _where = what + ": ";
         }
 
         private FlowProblem Problem(string description) => new(_state, description);
