@@ -7,7 +7,7 @@ public sealed class RiffWaveHeaderReaderTests
     [Fact]
     public void TryRead_CanonicalHeaderGrowingByteByByte_AsksForExactlyTheNextPiece()
     {
-        var image = Header(tag: 1, channels: 1, rate: 8000, bits: 16, dataSize: 40, riffSize: 76);
+        var image = WavImages.Header(channels: 1, bits: 16, rate: 8000, dataSize: 40, riffSize: 76);
         var asked = new List<long>();
 
         for (var length = 0; length < image.Length; length++)
@@ -32,7 +32,7 @@ public sealed class RiffWaveHeaderReaderTests
     [Fact]
     public void TryRead_OddSizedChunkBeforeTheData_SkipsItAndItsPadByte()
     {
-        var canonical = Header(tag: 1, channels: 2, rate: 16000, bits: 16, dataSize: 8, riffSize: 58);
+        var canonical = WavImages.Header(channels: 2, bits: 16, rate: 16000, dataSize: 8, riffSize: 58);
         byte[] note = [.. "note"u8, 5, 0, 0, 0, .. "hello"u8, 0];
         byte[] image = [.. canonical.AsSpan(0, 36), .. note, .. canonical.AsSpan(36), .. new byte[8]];
 
@@ -49,7 +49,7 @@ public sealed class RiffWaveHeaderReaderTests
     [InlineData(uint.MaxValue, 0x7FFFF000u)]
     public void TryRead_SizesLeftByAKilledWriterOrAPipe_AreReturnedAsWrittenAndNotFollowed(uint riffSize, uint dataSize)
     {
-        var image = Header(tag: 1, channels: 2, rate: 8000, bits: 16, dataSize: dataSize, riffSize: riffSize);
+        var image = WavImages.Header(channels: 2, bits: 16, rate: 8000, dataSize: dataSize, riffSize: riffSize);
 
         var complete = RiffWaveHeaderReader.TryRead([.. image, .. new byte[400]], out var header, out _);
 
@@ -60,7 +60,7 @@ public sealed class RiffWaveHeaderReaderTests
     [Fact]
     public void TryRead_ExtensibleFormat_ReturnsItsTag()
     {
-        var image = Header(tag: 0xFFFE, channels: 1, rate: 48000, bits: 24, dataSize: 0, riffSize: 36);
+        var image = WavImages.Header(channels: 1, bits: 24, rate: 48000, dataSize: 0, riffSize: 36, tag: 0xFFFE);
 
         RiffWaveHeaderReader.TryRead(image, out var header, out _);
 
@@ -88,7 +88,7 @@ public sealed class RiffWaveHeaderReaderTests
     [Fact]
     public void TryRead_ShortFmtChunk_ThrowsInvalidData()
     {
-        var image = Header(tag: 1, channels: 1, rate: 8000, bits: 16, dataSize: 0, riffSize: 36);
+        var image = WavImages.Header(channels: 1, bits: 16, rate: 8000, dataSize: 0, riffSize: 36);
         BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(16), 14);
 
         var thrown = Assert.Throws<InvalidDataException>(() => RiffWaveHeaderReader.TryRead(image, out _, out _));
@@ -103,28 +103,10 @@ public sealed class RiffWaveHeaderReaderTests
     [InlineData(1, 8000, 12)]
     public void TryRead_FormatWithoutChannelsRateOrWholeByteSamples_ThrowsInvalidData(int channels, int rate, int bits)
     {
-        var image = Header(tag: 1, channels: channels, rate: rate, bits: bits, dataSize: 0, riffSize: 36);
+        var image = WavImages.Header(channels: channels, bits: bits, rate: rate, dataSize: 0, riffSize: 36);
 
         var thrown = Assert.Throws<InvalidDataException>(() => RiffWaveHeaderReader.TryRead(image, out _, out _));
 
         Assert.StartsWith("Unsupported WAV format", thrown.Message, StringComparison.Ordinal);
-    }
-
-    private static byte[] Header(int tag, int channels, int rate, int bits, uint dataSize, uint riffSize)
-    {
-        var header = new byte[44];
-        "RIFF"u8.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), riffSize);
-        "WAVEfmt "u8.CopyTo(header.AsSpan(8));
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), 16);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(20), (ushort)tag);
-        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(22), (short)channels);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(24), rate);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(28), rate * channels * bits / 8);
-        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(32), (short)(channels * bits / 8));
-        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(34), (short)bits);
-        "data"u8.CopyTo(header.AsSpan(36));
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), dataSize);
-        return header;
     }
 }

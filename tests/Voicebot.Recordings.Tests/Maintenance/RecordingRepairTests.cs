@@ -62,10 +62,9 @@ public sealed class RecordingRepairTests : IDisposable
         // stops its chunk walk at the RIFF size the header claims, so it finds no chunk at all; the repair walks the
         // chunks themselves (RiffWaveHeaderReader).
         var path = WriteRecording("never-patched.wav", claimedFrames: 0, frames: 100);
-        await using (var stream = new FileStream(path, FileMode.Open))
+        using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write))
         {
-            stream.Position = 4;
-            stream.Write([0, 0, 0, 0]);
+            RandomAccess.Write(file, new byte[4], fileOffset: 4);
         }
 
         Assert.Throws<FormatException>(() => new WaveFileReader(path).Dispose());
