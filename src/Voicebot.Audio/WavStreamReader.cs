@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Voicebot.Audio;
 
 /// <summary>
@@ -10,7 +8,8 @@ namespace Voicebot.Audio;
 /// </summary>
 public sealed class WavStreamReader
 {
-    private const int MaxHeaderChunkBytes = 1 << 20;
+    /// <summary>Largest header read before the data (a few metadata chunks at most).</summary>
+    private const int MaxHeaderBytes = 1 << 20;
 
     private readonly Stream _stream;
     private readonly byte[] _pending;
@@ -43,44 +42,40 @@ public sealed class WavStreamReader
     /// <summary>Whether the stream holds 16-bit mono PCM, the only format the voicebot plays.</summary>
     public bool IsPcm16Mono => Channels == 1 && BitsPerSample == 16;
 
-    /// <summary>Reads the header, up to the start of the data chunk.</summary>
+    /// <summary>Reads the header, up to the start of the data chunk (with <see cref="RiffWaveHeaderReader"/>).</summary>
     /// <exception cref="InvalidDataException">Not a RIFF/WAVE stream, not integer PCM, or the header is truncated.</exception>
     public static async ValueTask<WavStreamReader> OpenAsync(Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var header = new byte[12];
-        await ReadHeaderAsync(stream, header, cancellationToken);
-        CheckRiff(header);
 
-        (int Rate, int Channels, int Bits)? format = null;
-        var chunk = new byte[8];
-        while (true)
+        // Read exactly what the chunk walk asks for, so the stream stops at the first sample (a pipe cannot seek back).
+        var header = new byte[64];
+        var filled = 0;
+        RiffWaveHeader parsed;
+        while (!RiffWaveHeaderReader.TryRead(header.AsSpan(0, filled), out parsed, out var needed))
         {
-            await ReadHeaderAsync(stream, chunk, cancellationToken);
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(chunk.AsSpan(4));
-            if (chunk.AsSpan(0, 4).SequenceEqual("data"u8))
+            if (needed > MaxHeaderBytes)
             {
-                if (format is not { } f)
-                {
-                    throw new InvalidDataException("The WAV data chunk comes before its fmt chunk.");
-                }
-
-                return new WavStreamReader(stream, f.Rate, f.Channels, f.Bits, DataLength(size));
+                throw new InvalidDataException($"WAV header of {needed} bytes is too large.");
             }
 
-            if (size > MaxHeaderChunkBytes)
+            if (needed > header.Length)
             {
-                throw new InvalidDataException($"WAV header chunk of {size} bytes is too large.");
+                Array.Resize(ref header, (int)Math.Min(MaxHeaderBytes, Math.Max(needed, 2L * header.Length)));
             }
 
-            // RIFF chunks are padded to an even length.
-            var body = new byte[size + (size & 1)];
-            await ReadHeaderAsync(stream, body, cancellationToken);
-            if (chunk.AsSpan(0, 4).SequenceEqual("fmt "u8))
-            {
-                format = ParseFormat(body.AsSpan(0, (int)size));
-            }
+            await ReadHeaderAsync(stream, header.AsMemory(filled, (int)needed - filled), cancellationToken);
+            filled = (int)needed;
         }
+
+        // 0xFFFE = WAVE_FORMAT_EXTENSIBLE: its PCM sub-format is assumed.
+        if (parsed.FormatTag is not (RiffWaveHeader.PcmFormatTag or RiffWaveHeader.ExtensibleFormatTag) || parsed.BitsPerSample > 32)
+        {
+            throw new InvalidDataException(
+                RiffWaveHeaderReader.UnsupportedFormat(parsed.FormatTag, parsed.Channels, parsed.SampleRate, parsed.BitsPerSample));
+        }
+
+        return new WavStreamReader(stream, parsed.SampleRate, parsed.Channels, parsed.BitsPerSample, DataLength(parsed.DataBytes));
     }
 
     /// <summary>
@@ -139,35 +134,6 @@ public sealed class WavStreamReader
 
     private static long DataLength(uint declared) =>
         declared is 0 or uint.MaxValue ? long.MaxValue : declared;
-
-    private static void CheckRiff(ReadOnlySpan<byte> header)
-    {
-        if (!header[..4].SequenceEqual("RIFF"u8) || !header.Slice(8, 4).SequenceEqual("WAVE"u8))
-        {
-            throw new InvalidDataException("Not a RIFF/WAVE stream.");
-        }
-    }
-
-    private static (int Rate, int Channels, int Bits) ParseFormat(ReadOnlySpan<byte> fmt)
-    {
-        if (fmt.Length < 16)
-        {
-            throw new InvalidDataException($"WAV fmt chunk of {fmt.Length} bytes is too short.");
-        }
-
-        // WAVEFORMATEX: tag, channels, rate, byte rate, block align, bits. 0xFFFE = WAVE_FORMAT_EXTENSIBLE (PCM sub-format assumed).
-        var tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
-        var channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt[2..]);
-        var rate = BinaryPrimitives.ReadInt32LittleEndian(fmt[4..]);
-        var bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt[14..]);
-        if (tag is not (1 or 0xFFFE) || channels == 0 || rate <= 0 || bits is not (8 or 16 or 24 or 32))
-        {
-            throw new InvalidDataException(
-                $"Unsupported WAV format: tag 0x{tag:X4}, {channels} channel(s), {rate} Hz, {bits} bits; integer PCM expected.");
-        }
-
-        return (rate, channels, bits);
-    }
 
     private static async ValueTask ReadHeaderAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
     {

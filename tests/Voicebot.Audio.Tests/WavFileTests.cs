@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Voicebot.Audio.Tests;
 
 public sealed class WavFileTests : IDisposable
@@ -41,7 +39,7 @@ public sealed class WavFileTests : IDisposable
     [Fact]
     public void Read_StereoFile_ThrowsInvalidData()
     {
-        var image = Header(channels: 2, bits: 16, rate: 8000, dataSize: 8, riffSize: 44);
+        var image = WavImages.Header(channels: 2, bits: 16, rate: 8000, dataSize: 8, riffSize: 44);
         using var stream = new MemoryStream([.. image, .. new byte[8]]);
 
         Assert.Throws<InvalidDataException>(() => WavFile.Read(stream));
@@ -52,7 +50,7 @@ public sealed class WavFileTests : IDisposable
     {
         // espeak-ng --stdout to a pipe: RIFF size 0x7FFFF024, data size 0x7FFFF000.
         var pcm = Signal.ToBytes(Signal.Tone(200, 22050, 1000, 9000));
-        var image = Header(channels: 1, bits: 16, rate: 22050, dataSize: 0x7FFFF000, riffSize: 0x7FFFF024);
+        var image = WavImages.Header(channels: 1, bits: 16, rate: 22050, dataSize: 0x7FFFF000, riffSize: 0x7FFFF024);
         using var stream = new ForwardOnlyStream(new MemoryStream([.. image, .. pcm]));
 
         var clip = await WavFile.ReadTolerantAsync(stream, TestContext.Current.CancellationToken);
@@ -66,7 +64,7 @@ public sealed class WavFileTests : IDisposable
     {
         var pcm = Signal.ToBytes(Signal.Tone(200, 8000, 50, 9000));
         byte[] list = [.. "LIST"u8, 4, 0, 0, 0, .. "INFO"u8];
-        var header = Header(channels: 1, bits: 16, rate: 8000, dataSize: uint.MaxValue, riffSize: uint.MaxValue);
+        var header = WavImages.Header(channels: 1, bits: 16, rate: 8000, dataSize: uint.MaxValue, riffSize: uint.MaxValue);
         byte[] image = [.. header.AsSpan(0, 36), .. list, .. header.AsSpan(36), .. pcm, 0x7F];
         using var stream = new TrickleStream(image);
         var reader = await WavStreamReader.OpenAsync(stream, TestContext.Current.CancellationToken);
@@ -89,7 +87,7 @@ public sealed class WavFileTests : IDisposable
     public async Task WavStreamReader_DeclaredSize_StopsAtTheDataChunkEnd()
     {
         var pcm = Signal.ToBytes(Signal.Tone(200, 8000, 50, 9000));
-        var header = Header(channels: 1, bits: 16, rate: 8000, dataSize: 40, riffSize: 36 + 40);
+        var header = WavImages.Header(channels: 1, bits: 16, rate: 8000, dataSize: 40, riffSize: 36 + 40);
         using var stream = new MemoryStream([.. header, .. pcm]);
         var reader = await WavStreamReader.OpenAsync(stream, TestContext.Current.CancellationToken);
 
@@ -103,7 +101,7 @@ public sealed class WavFileTests : IDisposable
     [InlineData(30)]
     public async Task WavStreamReader_TruncatedHeader_ThrowsInvalidData(int length)
     {
-        var header = Header(channels: 1, bits: 16, rate: 8000, dataSize: 0, riffSize: 36);
+        var header = WavImages.Header(channels: 1, bits: 16, rate: 8000, dataSize: 0, riffSize: 36);
         using var stream = new MemoryStream(header.AsSpan(0, length).ToArray());
 
         await Assert.ThrowsAsync<InvalidDataException>(async () => await WavStreamReader.OpenAsync(stream, TestContext.Current.CancellationToken));
@@ -118,24 +116,6 @@ public sealed class WavFileTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static byte[] Header(int channels, int bits, int rate, uint dataSize, uint riffSize)
-    {
-        var header = new byte[44];
-        "RIFF"u8.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), riffSize);
-        "WAVEfmt "u8.CopyTo(header.AsSpan(8));
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), 16);
-        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(20), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(22), (short)channels);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(24), rate);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(28), rate * channels * bits / 8);
-        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(32), (short)(channels * bits / 8));
-        BinaryPrimitives.WriteInt16LittleEndian(header.AsSpan(34), (short)bits);
-        "data"u8.CopyTo(header.AsSpan(36));
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), dataSize);
-        return header;
-    }
 
     private sealed class ForwardOnlyStream(Stream inner) : Stream
     {

@@ -44,7 +44,10 @@ public sealed partial class AmiOptions : IValidatableObject
     [Required]
     public string Queue { get; set; } = "technicians";
 
-    /// <summary>First wait before reconnecting after a drop; doubles on each failure up to <see cref="ReconnectMaxDelay"/>. Default 1 s.</summary>
+    /// <summary>
+    /// Median first wait before reconnecting after a drop; doubles on each failure up to <see cref="ReconnectMaxDelay"/>, with
+    /// jitter so that clients restarted together do not reconnect in step. Default 1 s.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
 

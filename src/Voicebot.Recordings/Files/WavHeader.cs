@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Voicebot.Audio;
 
 namespace Voicebot.Recordings.Files;
 
@@ -52,52 +53,33 @@ public readonly record struct WavHeader(int Channels, int SampleRate, int BitsPe
     public static uint DataSize(long dataBytes) => (uint)Math.Min(uint.MaxValue, dataBytes);
 
     /// <summary>
-    /// Parses the RIFF/WAVE header at the start of <paramref name="file"/>: walks the chunks to <c>fmt </c> and <c>data</c>.
-    /// Sizes are returned as claimed, even when they are wrong (that is what repair looks at).
+    /// Parses the RIFF/WAVE header at the start of <paramref name="file"/> with <see cref="RiffWaveHeaderReader"/>, which
+    /// walks the chunks to <c>fmt </c> and <c>data</c> whatever the sizes claim. Sizes are returned as claimed, even when
+    /// they are wrong (that is what repair looks at).
     /// </summary>
     /// <returns><see langword="false"/> when this is not a PCM WAV file or the <c>data</c> chunk is not in the first bytes.</returns>
     public static bool TryParse(ReadOnlySpan<byte> file, out WavHeader header)
     {
         header = default;
-        if (file.Length < 12 || !file.StartsWith("RIFF"u8) || !file[8..].StartsWith("WAVE"u8))
+        RiffWaveHeader found;
+        try
+        {
+            if (!RiffWaveHeaderReader.TryRead(file, out found, out _))
+            {
+                return false;
+            }
+        }
+        catch (InvalidDataException)
         {
             return false;
         }
 
-        var riff = BinaryPrimitives.ReadUInt32LittleEndian(file[4..]);
-        int channels = 0, rate = 0, bits = 0;
-        var offset = 12;
-        while (offset + 8 <= file.Length)
+        if (found.FormatTag != RiffWaveHeader.PcmFormatTag)
         {
-            var id = file.Slice(offset, 4);
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(file[(offset + 4)..]);
-            var body = offset + 8;
-            if (id.SequenceEqual("fmt "u8))
-            {
-                if (size < 16 || body + 16 > file.Length || BinaryPrimitives.ReadUInt16LittleEndian(file[body..]) != 1)
-                {
-                    return false;
-                }
-
-                channels = BinaryPrimitives.ReadUInt16LittleEndian(file[(body + 2)..]);
-                rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(file[(body + 4)..]);
-                bits = BinaryPrimitives.ReadUInt16LittleEndian(file[(body + 14)..]);
-            }
-            else if (id.SequenceEqual("data"u8))
-            {
-                if (channels == 0 || rate <= 0 || bits == 0 || bits % 8 != 0)
-                {
-                    return false;
-                }
-
-                header = new WavHeader(channels, rate, bits, body, size, riff);
-                return true;
-            }
-
-            // RIFF chunks are padded to an even size.
-            offset = body + (int)Math.Min(size + (size & 1), int.MaxValue - body);
+            return false;
         }
 
-        return false;
+        header = new WavHeader(found.Channels, found.SampleRate, found.BitsPerSample, found.DataOffset, found.DataBytes, found.RiffBytes);
+        return true;
     }
 }

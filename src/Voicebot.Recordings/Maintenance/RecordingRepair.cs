@@ -8,6 +8,12 @@ namespace Voicebot.Recordings.Maintenance;
 /// always writes them last), so the RIFF and data sizes are rewritten from the file length, and a trailing partial
 /// sample frame (a write cut short) is dropped. Idempotent: a valid file is left as it is.
 /// </summary>
+/// <remarks>
+/// The header is read with <see cref="WavHeader.TryParse"/> (<see cref="Audio.RiffWaveHeaderReader"/>), not NAudio's
+/// <c>WaveFileReader</c>: that one stops its chunk walk at the RIFF size the header claims (a header never patched hides
+/// the data chunk and it throws), reports only the data length the header claims, and does not give the claimed RIFF
+/// size; the repair needs the data chunk's offset and both claimed sizes, to compare them with the file length.
+/// </remarks>
 public static class RecordingRepair
 {
     /// <summary>Checks and, when needed, repairs <paramref name="path"/>.</summary>

@@ -274,18 +274,6 @@ public sealed class AmiClientTests
         Assert.True(ami.Client.ExecuteTask!.IsCompletedSuccessfully);
     }
 
-    [Fact]
-    public void BackoffDelay_DoublesFromMinAndCapsAtMax()
-    {
-        var options = new AmiOptions { ReconnectMinDelay = TimeSpan.FromSeconds(1), ReconnectMaxDelay = TimeSpan.FromSeconds(30) };
-        using var client = new AmiClient(AmiTestClient.Wrap(options), TimeProvider.System, AmiTestClient.Logger<AmiClient>(new()));
-
-        var delays = Enumerable.Range(0, 8).Select(client.BackoffDelay).Select(d => d.TotalSeconds);
-
-        Assert.Equal([1, 2, 4, 8, 16, 30, 30, 30], delays);
-        Assert.Equal(TimeSpan.FromSeconds(30), client.BackoffDelay(int.MaxValue));
-    }
-
     /// <summary>Advances fake time step by step until <paramref name="condition"/> holds (the client registers its timers asynchronously).</summary>
     private static async Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> condition, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NAudio.Wave;
 using Voicebot.Recordings.Files;
 using Voicebot.Recordings.Maintenance;
 using Voicebot.Recordings.Tests.Support;
@@ -52,6 +53,28 @@ public sealed class RecordingRepairTests : IDisposable
         Assert.Equal(3, result.DroppedBytes);
         Assert.Equal(44 + 400, new FileInfo(path).Length);
         StereoRecording.Read(path).AssertConsistent(8000);
+    }
+
+    [Fact]
+    public async Task Repair_RiffSizeNeverWritten_FindsTheDataThatNAudioCannotReach()
+    {
+        // A writer killed before it ever patched its header leaves RIFF and data sizes of 0. NAudio's WaveFileReader
+        // stops its chunk walk at the RIFF size the header claims, so it finds no chunk at all; the repair walks the
+        // chunks themselves (RiffWaveHeaderReader).
+        var path = WriteRecording("never-patched.wav", claimedFrames: 0, frames: 100);
+        using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write))
+        {
+            RandomAccess.Write(file, new byte[4], fileOffset: 4);
+        }
+
+        Assert.Throws<FormatException>(() => new WaveFileReader(path).Dispose());
+
+        var result = await RecordingRepair.RepairAsync(path, _ct);
+
+        Assert.Equal(RepairOutcome.Repaired, result.Outcome);
+        Assert.Equal(400, result.DataBytes);
+        using var repaired = new WaveFileReader(path);
+        Assert.Equal(400, repaired.Length);
     }
 
     [Fact]
