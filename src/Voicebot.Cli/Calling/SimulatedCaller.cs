@@ -1,8 +1,7 @@
-using System.Buffers;
-using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Voicebot.Protocol;
+using Voicebot.Protocol.Client;
 
 namespace Voicebot.Cli.Calling;
 
@@ -15,48 +14,31 @@ public sealed class SimulatedCaller : IAsyncDisposable
 {
     private const int MaxPayloadBytes = ushort.MaxValue;
 
-    // Beyond this lag the schedule restarts instead of sending the missed frames in a burst (an RTP leg would drop them).
-    private const int MaxLagFrames = 5;
-
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-    private readonly Socket _socket;
+    private readonly AudioSocketClientConnection _connection;
     private readonly SimulatedCallerOptions _options;
     private readonly TimeProvider _time;
     private readonly long _origin;
     private readonly int _frameBytes;
     private readonly AudioSocketKind _audioKind;
-    private readonly Channel<OutboundSegment> _outbound = Channel.CreateUnbounded<OutboundSegment>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<ReceivedFrame>? _botAudio;
+    private readonly CallerOutbox _outbox;
+    private readonly BotListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<CallEndReason> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _gate = new();
-    private readonly List<ReceivedFrame> _received = [];
-    private readonly List<string> _violations = [];
-    private readonly BotSpeechDetector _detector;
-    private TimeSpan _lastLoudAt;
-    private bool _spokeSinceMark;
-    private long _framesSent;
-    private long _dtmfSent;
-    private long _scheduleResets;
-    private bool _socketClosed;
     private Task _sendLoop = Task.CompletedTask;
     private Task _receiveLoop = Task.CompletedTask;
 
-    private SimulatedCaller(Socket socket, SimulatedCallerOptions options, Guid callId)
+    private SimulatedCaller(AudioSocketClientConnection connection, SimulatedCallerOptions options, Guid callId)
     {
-        _socket = socket;
+        _connection = connection;
         _options = options;
         _time = options.TimeProvider;
         _origin = _time.GetTimestamp();
         _audioKind = AudioSocketKinds.AudioKindFor(options.SampleRate);
         _frameBytes = AudioSocketKinds.FrameBytes(options.SampleRate);
-        _detector = new BotSpeechDetector(options.BotSpeechRmsThreshold, options.BotSilenceToFinish);
-        if (options.PublishBotAudio)
-        {
-            _botAudio = Channel.CreateUnbounded<ReceivedFrame>(new UnboundedChannelOptions { SingleWriter = true });
-        }
-
+        _outbox = new CallerOutbox(() => End(CallEndReason.CallerHungUp));
+        _listener = new BotListener(options, _origin, End);
         CallId = callId;
     }
 
@@ -79,37 +61,19 @@ public sealed class SimulatedCaller : IAsyncDisposable
     public CallEndReason? EndReason => _ended.Task.IsCompletedSuccessfully ? _ended.Task.Result : null;
 
     /// <summary>Audio frames sent (including silence).</summary>
-    public long FramesSent => Interlocked.Read(ref _framesSent);
+    public long FramesSent => _outbox.FramesSent;
 
     /// <summary>DTMF messages sent.</summary>
-    public long DtmfSent => Interlocked.Read(ref _dtmfSent);
+    public long DtmfSent => _outbox.DtmfSent;
 
     /// <summary>Times the pacing loop fell more than 100 ms behind and restarted its schedule (0 on a healthy machine).</summary>
-    public long ScheduleResets => Interlocked.Read(ref _scheduleResets);
+    public long ScheduleResets => _connection.ScheduleResets;
 
     /// <summary>Prompts the bot has finished so far (see <see cref="BotSpeechDetector"/>).</summary>
-    public int BotPromptsFinished
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _detector.PromptsFinished;
-            }
-        }
-    }
+    public int BotPromptsFinished => _listener.PromptsFinished;
 
     /// <summary>Messages from the bot that real Asterisk would reject, in order.</summary>
-    public IReadOnlyList<string> ProtocolViolations
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _violations];
-            }
-        }
-    }
+    public IReadOnlyList<string> ProtocolViolations => _listener.Violations;
 
     /// <summary>
     /// Connects to an AudioSocket server, sends the UUID message and starts streaming silence.
@@ -122,29 +86,30 @@ public sealed class SimulatedCaller : IAsyncDisposable
         options ??= new SimulatedCallerOptions();
         AudioSocketKinds.AudioKindFor(options.SampleRate);   // throws on a rate AudioSocket cannot carry
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        EndPoint endPoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
+        AudioSocketClientConnection connection;
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connectTimeout.CancelAfter(options.ConnectTimeout);
+            try
+            {
+                connection = await AudioSocketClientConnection.ConnectAsync(endPoint, options.TimeProvider, connectTimeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Connecting to {host}:{port} took longer than {options.ConnectTimeout.TotalSeconds:0.#} s.");
+            }
+        }
+
         try
         {
-            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                connectTimeout.CancelAfter(options.ConnectTimeout);
-                try
-                {
-                    await socket.ConnectAsync(host, port, connectTimeout.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"Connecting to {host}:{port} took longer than {options.ConnectTimeout.TotalSeconds:0.#} s.");
-                }
-            }
-
-            var caller = new SimulatedCaller(socket, options, options.CallId ?? Guid.NewGuid());
+            var caller = new SimulatedCaller(connection, options, options.CallId ?? Guid.NewGuid());
             await caller.StartAsync(cancellationToken);
             return caller;
         }
         catch
         {
-            socket.Dispose();
+            connection.Dispose();
             throw;
         }
     }
@@ -217,13 +182,9 @@ public sealed class SimulatedCaller : IAsyncDisposable
         while (true)
         {
             var ended = _ended.Task.IsCompleted;
-            lock (_gate)
+            if (_listener.TryConsumeFinishedPrompt(ended, Elapsed, quietNeeded))
             {
-                if (_spokeSinceMark && (ended || Elapsed - _lastLoudAt >= quietNeeded))
-                {
-                    _spokeSinceMark = false;
-                    return;
-                }
+                return;
             }
 
             if (ended)
@@ -262,45 +223,19 @@ public sealed class SimulatedCaller : IAsyncDisposable
     }
 
     /// <summary>A copy of every audio frame received so far, in order.</summary>
-    public IReadOnlyList<ReceivedFrame> GetReceivedFrames()
-    {
-        lock (_gate)
-        {
-            return [.. _received];
-        }
-    }
+    public IReadOnlyList<ReceivedFrame> GetReceivedFrames() => _listener.GetReceivedFrames();
 
     /// <summary>Everything the bot said so far: the payloads of its audio frames, concatenated.</summary>
-    public byte[] GetReceivedAudio()
-    {
-        lock (_gate)
-        {
-            var length = 0;
-            foreach (var frame in _received)
-            {
-                length += frame.Pcm.Length;
-            }
-
-            var audio = new byte[length];
-            var offset = 0;
-            foreach (var frame in _received)
-            {
-                frame.Pcm.Span.CopyTo(audio.AsSpan(offset));
-                offset += frame.Pcm.Length;
-            }
-
-            return audio;
-        }
-    }
+    public byte[] GetReceivedAudio() => _listener.GetReceivedAudio();
 
     /// <summary>
     /// The bot's audio frames as they arrive; ends when the call ends.
     /// Requires <see cref="SimulatedCallerOptions.PublishBotAudio"/>; read it from one consumer only.
     /// </summary>
     public IAsyncEnumerable<ReceivedFrame> ReadBotAudioAsync(CancellationToken cancellationToken = default) =>
-        _botAudio is null
-            ? throw new InvalidOperationException($"Set {nameof(SimulatedCallerOptions.PublishBotAudio)} to read the bot's audio live.")
-            : _botAudio.Reader.ReadAllAsync(cancellationToken);
+        _listener.BotAudio is { } botAudio
+            ? botAudio.ReadAllAsync(cancellationToken)
+            : throw new InvalidOperationException($"Set {nameof(SimulatedCallerOptions.PublishBotAudio)} to read the bot's audio live.");
 
     /// <summary>Hangs up if the call is still up and releases the socket.</summary>
     public async ValueTask DisposeAsync()
@@ -312,17 +247,9 @@ public sealed class SimulatedCaller : IAsyncDisposable
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        // The UUID and a first frame of silence in one write: the gateway learns the call's rate from its first audio
-        // and starts at 8 kHz when none comes in time, so on a loaded machine a send loop slow to start would turn a
-        // 16 kHz call into an 8 kHz one. Asterisk's own first audio follows its UUID by about 20 ms.
-        var writer = new ArrayBufferWriter<byte>(AudioSocketFrameWriter.FrameSize(AudioSocketPayload.UuidLength) + AudioSocketFrameWriter.FrameSize(_frameBytes));
-        AudioSocketFrameWriter.WriteUuid(writer, CallId);
-        var silence = writer.GetSpan(AudioSocketFrameWriter.FrameSize(_frameBytes))[..AudioSocketFrameWriter.FrameSize(_frameBytes)];
-        silence.Clear();
-        AudioSocketFrameWriter.WriteHeader(silence, _audioKind, _frameBytes);
-        writer.Advance(silence.Length);
-        await _socket.SendAsync(writer.WrittenMemory, SocketFlags.None, cancellationToken);
-        Interlocked.Increment(ref _framesSent);
+        // The UUID goes with a first frame of silence, so the call's rate is known before the send loop starts.
+        await _connection.SendUuidAndSilenceAsync(CallId, _audioKind, cancellationToken);
+        _outbox.CountFirstFrame();
 
         _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
         _sendLoop = Task.Run(SendLoopAsync, CancellationToken.None);
@@ -340,13 +267,7 @@ public sealed class SimulatedCaller : IAsyncDisposable
         }
     }
 
-    private void ConsumePrompts()
-    {
-        lock (_gate)
-        {
-            _spokeSinceMark = false;
-        }
-    }
+    private void ConsumePrompts() => _listener.ConsumePrompts();
 
     private async Task RunSegmentAsync(OutboundSegment segment, CancellationToken cancellationToken)
     {
@@ -355,7 +276,7 @@ public sealed class SimulatedCaller : IAsyncDisposable
             throw new CallEndedException(await _ended.Task);
         }
 
-        _outbound.Writer.TryWrite(segment);
+        _outbox.Enqueue(segment);
         await Task.WhenAny(segment.Done.Task, _ended.Task).WaitAsync(cancellationToken);
         if (segment.Done.Task.IsCompletedSuccessfully)
         {
@@ -370,212 +291,36 @@ public sealed class SimulatedCaller : IAsyncDisposable
 
     private async Task SendLoopAsync()
     {
-        var frame = new byte[AudioSocketFrameWriter.FrameSize(_frameBytes)];
-        var dtmf = new byte[AudioSocketFrameWriter.FrameSize(1)];
-        AudioSocketFrameWriter.WriteHeader(frame, _audioKind, _frameBytes);
-        var payload = frame.AsMemory(AudioSocketFrameReader.HeaderSize, _frameBytes);
-        var token = _stop.Token;
-        var origin = _time.GetTimestamp();
-        long tick = 0;
-        OutboundSegment? current = null;
         try
         {
-            while (!token.IsCancellationRequested)
-            {
-                // Absolute schedule: frame n leaves at origin + n × 20 ms, so delays never accumulate into drift.
-                tick++;
-                var wait = (AudioSocketKinds.FrameDuration * tick) - _time.GetElapsedTime(origin);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _time, token);
-                }
-                else if (wait < -(AudioSocketKinds.FrameDuration * MaxLagFrames))
-                {
-                    origin = _time.GetTimestamp();
-                    tick = 0;
-                    Interlocked.Increment(ref _scheduleResets);
-                }
-
-                var action = NextAction(ref current, payload.Span, out var digit);
-                switch (action)
-                {
-                    case FrameAction.Audio:
-                        await _socket.SendAsync(frame, SocketFlags.None, token);
-                        Interlocked.Increment(ref _framesSent);
-                        break;
-
-                    case FrameAction.Dtmf:
-                        AudioSocketFrameWriter.Write(dtmf, AudioSocketKind.Dtmf, [(byte)digit]);
-                        await _socket.SendAsync(dtmf, SocketFlags.None, token);
-                        Interlocked.Increment(ref _dtmfSent);
-                        break;
-
-                    case FrameAction.HangUp:
-                        current?.Done.TrySetResult();
-                        End(CallEndReason.CallerHungUp);
-                        return;
-                }
-
-                // Complete as soon as the last meaningful frame is out: the bot may react (and hang up) before the next tick.
-                if (current is { IsComplete: true })
-                {
-                    current.Done.TrySetResult();
-                    current = null;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-            // Cancelled by End, or the bot went away: the receive loop reports how the call ended.
+            await _connection.RunPacedSendLoopAsync(_audioKind, _outbox, _stop.Token);
         }
         finally
         {
-            // Cancelled, not faulted: the waiters report the end of the call themselves (see RunSegmentAsync).
-            current?.Done.TrySetCanceled(CancellationToken.None);
-            while (_outbound.Reader.TryRead(out var pending))
-            {
-                pending.Done.TrySetCanceled(CancellationToken.None);
-            }
-        }
-    }
-
-    private FrameAction NextAction(ref OutboundSegment? current, Span<byte> payload, out char digit)
-    {
-        while (true)
-        {
-            if (current is null && !_outbound.Reader.TryRead(out current))
-            {
-                payload.Clear();   // nothing to say: silence keeps flowing, as from a real phone line
-                digit = default;
-                return FrameAction.Audio;
-            }
-
-            if (current.CancellationToken.IsCancellationRequested)
-            {
-                current.Done.TrySetCanceled(current.CancellationToken);
-                current = null;
-                continue;
-            }
-
-            var action = current.Next(payload, out digit);
-            if (action != FrameAction.Finished)
-            {
-                return action;
-            }
-
-            current.Done.TrySetResult();
-            current = null;
+            _outbox.CancelPending();
         }
     }
 
     private async Task ReceiveLoopAsync()
     {
-        var stream = new NetworkStream(_socket, ownsSocket: false);
-        var reader = PipeReader.Create(stream);
-        try
+        var result = await _connection.RunReceiveLoopAsync(_listener, MaxPayloadBytes, _stop.Token);
+        switch (result.End)
         {
-            while (true)
-            {
-                var result = await reader.ReadAsync(_stop.Token);
-                var buffer = result.Buffer;
-                var open = true;
-                try
-                {
-                    while (open && AudioSocketFrameReader.TryRead(ref buffer, MaxPayloadBytes, out var frame))
-                    {
-                        open = OnFrame(frame);
-                    }
+            case AudioSocketReceiveEnd.ServerClosed:
+                End(CallEndReason.ConnectionClosed);
+                break;
 
-                    if (open && result.IsCompleted)
-                    {
-                        End(CallEndReason.ConnectionClosed);
-                        open = false;
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                }
+            case AudioSocketReceiveEnd.ProtocolViolation:
+                _listener.OnUnreadableMessage(result.Error!);
+                End(CallEndReason.ProtocolViolation);
+                break;
 
-                if (!open)
-                {
-                    return;
-                }
-            }
-        }
-        catch (AudioSocketProtocolException ex)
-        {
-            RecordViolation($"{ex.Message} Asterisk accepts only 0x00 (hangup) and audio 0x10–0x18 and would drop the call.");
-            End(CallEndReason.ProtocolViolation);
-        }
-        catch (OperationCanceledException)
-        {
-            // End was called.
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            End(CallEndReason.ConnectionLost);   // no-op when we closed the socket ourselves
-        }
-        finally
-        {
-            await reader.CompleteAsync();
-            await stream.DisposeAsync();
-        }
-    }
+            case AudioSocketReceiveEnd.ConnectionLost:
+                End(CallEndReason.ConnectionLost);
+                break;
 
-    private bool OnFrame(in AudioSocketFrame frame)
-    {
-        var kind = frame.Kind;
-        if (kind == AudioSocketKind.Hangup)
-        {
-            End(CallEndReason.BotHungUp);
-            return false;
-        }
-
-        if (!kind.IsAudio())
-        {
-            return OnViolation($"The bot sent a message of kind 0x{(byte)kind:X2} ({kind}, {frame.Payload.Length} bytes); Asterisk accepts only 0x00 (hangup) and audio 0x10–0x18 and would drop the call.");
-        }
-
-        if (frame.Payload.IsEmpty || frame.Payload.Length % 2 != 0)
-        {
-            return OnViolation($"The bot sent an audio message (0x{(byte)kind:X2}) of {frame.Payload.Length} bytes; Asterisk rejects empty audio and needs whole 16-bit samples.");
-        }
-
-        var received = new ReceivedFrame(Elapsed, kind, frame.Payload.ToArray());
-        var duration = TimeSpan.FromSeconds(frame.Payload.Length / 2.0 / kind.SampleRate());
-        lock (_gate)
-        {
-            _received.Add(received);
-            _detector.Add(received.Pcm.Span, duration);
-            if (_detector.LastFrameWasSpeech)
-            {
-                _lastLoudAt = received.ArrivedAt;
-                _spokeSinceMark = true;
-            }
-        }
-
-        _botAudio?.Writer.TryWrite(received);
-        return true;
-    }
-
-    private bool OnViolation(string message)
-    {
-        RecordViolation(message);
-        if (!_options.HangUpOnProtocolViolation)
-        {
-            return true;
-        }
-
-        End(CallEndReason.ProtocolViolation);
-        return false;
-    }
-
-    private void RecordViolation(string message)
-    {
-        lock (_gate)
-        {
-            _violations.Add(message);
+            default:
+                break;   // the receiver ended the call, or End closed the connection
         }
     }
 
@@ -586,146 +331,11 @@ public sealed class SimulatedCaller : IAsyncDisposable
             return;
         }
 
-        lock (_gate)
-        {
-            _detector.Finish();
-        }
-
+        _listener.Finish();
         _stop.Cancel();
-        CloseSocket();
-        _botAudio?.Writer.TryComplete();
-    }
 
-    private void CloseSocket()
-    {
-        lock (_gate)
-        {
-            if (_socketClosed)
-            {
-                return;
-            }
-
-            _socketClosed = true;
-        }
-
-        try
-        {
-            // FIN first, so the bot reads EOF even if some of its frames were still unread here.
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-
-        _socket.Dispose();
-    }
-
-    private enum FrameAction
-    {
-        Audio,
-        Dtmf,
-        Nothing,
-        HangUp,
-        Finished,
-    }
-
-    private abstract class OutboundSegment(CancellationToken cancellationToken)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
-        /// <summary>True once the segment has nothing more to send.</summary>
-        public abstract bool IsComplete { get; }
-
-        public abstract FrameAction Next(Span<byte> payload, out char digit);
-    }
-
-    private sealed class SpeechSegment(ReadOnlyMemory<byte> pcm, int frameBytes, int? hangUpAfterFrames, CancellationToken cancellationToken)
-        : OutboundSegment(cancellationToken)
-    {
-        private int _offset;
-        private int _frames;
-
-        public override bool IsComplete => hangUpAfterFrames is null && _offset >= pcm.Length;
-
-        public override FrameAction Next(Span<byte> payload, out char digit)
-        {
-            digit = default;
-            if (hangUpAfterFrames is { } limit && _frames >= limit)
-            {
-                return FrameAction.HangUp;
-            }
-
-            if (_offset >= pcm.Length)
-            {
-                return hangUpAfterFrames is null ? FrameAction.Finished : FrameAction.HangUp;
-            }
-
-            var count = Math.Min(frameBytes, pcm.Length - _offset);
-            pcm.Span.Slice(_offset, count).CopyTo(payload);
-            payload[count..].Clear();
-            _offset += frameBytes;
-            _frames++;
-            return FrameAction.Audio;
-        }
-    }
-
-    private sealed class SilenceSegment(int frames, CancellationToken cancellationToken) : OutboundSegment(cancellationToken)
-    {
-        private int _remaining = frames;
-
-        public override bool IsComplete => _remaining == 0;
-
-        public override FrameAction Next(Span<byte> payload, out char digit)
-        {
-            digit = default;
-            if (_remaining == 0)
-            {
-                return FrameAction.Finished;
-            }
-
-            _remaining--;
-            payload.Clear();
-            return FrameAction.Audio;
-        }
-    }
-
-    private sealed class DtmfSegment(string digits, int toneFrames, int gapFrames, CancellationToken cancellationToken)
-        : OutboundSegment(cancellationToken)
-    {
-        private int _tick;
-
-        // No gap after the last key: the segment ends with its DTMF message.
-        public override bool IsComplete => _tick >= (digits.Length * (toneFrames + gapFrames)) - gapFrames;
-
-        public override FrameAction Next(Span<byte> payload, out char digit)
-        {
-            var perDigit = toneFrames + gapFrames;
-            var index = _tick / perDigit;
-            if (IsComplete)
-            {
-                digit = default;
-                return FrameAction.Finished;
-            }
-
-            var phase = _tick % perDigit;
-            _tick++;
-            digit = digits[index];
-
-            // Asterisk withholds the audio frames while a key is held and sends the DTMF message at the key's end.
-            if (phase < toneFrames - 1)
-            {
-                return FrameAction.Nothing;
-            }
-
-            if (phase == toneFrames - 1)
-            {
-                return FrameAction.Dtmf;
-            }
-
-            payload.Clear();
-            return FrameAction.Audio;
-        }
+        // FIN first, so the bot reads EOF even if some of its frames were still unread here.
+        _connection.Close();
+        _listener.CompleteBotAudio();
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Voicebot.Gateway.Pacing;
-using Voicebot.Protocol;
+using Voicebot.Protocol.Client;
 
 namespace Voicebot.Bench.Load;
 
@@ -60,15 +60,13 @@ internal sealed class CallerFleet : IDisposable
             }
 
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var connection = new AudioSocketClientConnection(socket);
             var callId = Guid.NewGuid();
-            var caller = new LoadCaller(socket, callId, firstIndex + i, script);
+            var caller = new LoadCaller(connection, callId, firstIndex + i, script);
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
-                var uuid = new byte[3 + 16];
-                AudioSocketFrameWriter.WriteHeader(uuid, AudioSocketKind.Uuid, 16);
-                callId.TryWriteBytes(uuid.AsSpan(3), bigEndian: true, out _);
-                socket.Send(uuid);
+                await connection.SendUuidAsync(callId, cancellationToken);   // alone: the fleet's clock sends the audio
             }
             catch (SocketException ex)
             {

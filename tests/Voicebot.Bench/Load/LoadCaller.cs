@@ -1,10 +1,10 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Voicebot.Gateway.Pacing;
 using Voicebot.Protocol;
+using Voicebot.Protocol.Client;
 
 namespace Voicebot.Bench.Load;
 
@@ -18,18 +18,24 @@ namespace Voicebot.Bench.Load;
 /// caller, so its read-back is synthesized), the problem spoken (interrupting the bot on some calls), a pause to try the
 /// fix, « oui ça marche » spoken, then the bot's goodbye and hang-up. Speech is a steady tone the recognizer emulator
 /// hears as one burst per line. Cross-thread fields are single-writer and read with <see cref="Volatile"/>.
+/// Framing and the receive loop are the shared <see cref="AudioSocketClientConnection"/>'s (its blocking loop, on this
+/// caller's thread); the pacing is not: the fleet's one clock thread sends every caller's frame in turn, where the
+/// connection's paced loop would be one thread-pool timer per call (200 of them), which is not what the bench measures.
 /// </remarks>
-internal sealed class LoadCaller
+internal sealed class LoadCaller : IAudioSocketInboundReceiver
 {
     private const int FrameBytes = 320;
-    private const int FrameSize = 3 + FrameBytes;
+    private const int FrameSize = AudioSocketFrameReader.HeaderSize + FrameBytes;
+
+    // The receive loop's buffer is then exactly 16 KB, as it always was.
+    private const int MaxPayloadBytes = (16 * 1024) - AudioSocketFrameReader.HeaderSize;
     private const int LoudSample = 400;   // the bot's silence frames are zeros; its speech is far above this
     private const double LongGapMilliseconds = 40;
 
     private static readonly byte[] SilenceFrame = BuildFrame(tone: false);
     private static readonly byte[] ToneFrame = BuildFrame(tone: true);
 
-    private readonly Socket _socket;
+    private readonly AudioSocketClientConnection _connection;
     private readonly LoadCallerScript _script;
     private readonly long _origin;
     private readonly LatencyHistogram _gaps = new();
@@ -59,9 +65,9 @@ internal sealed class LoadCaller
     private int _speechFrame;
     private string? _failure;
 
-    public LoadCaller(Socket socket, Guid callId, int index, LoadCallerScript script)
+    public LoadCaller(AudioSocketClientConnection connection, Guid callId, int index, LoadCallerScript script)
     {
-        _socket = socket;
+        _connection = connection;
         CallId = callId;
         Index = index;
         _script = script;
@@ -116,7 +122,7 @@ internal sealed class LoadCaller
         var thread = new Thread(
             () =>
             {
-                using var closing = cancellationToken.Register(static socket => ((Socket)socket!).Dispose(), _socket);
+                using var closing = cancellationToken.Register(static connection => ((AudioSocketClientConnection)connection!).Dispose(), _connection);
                 if (realtime)
                 {
                     _ = RealtimeScheduling.TryEnterFifo(CallerFleet.RealtimePriority);   // as the fleet's clock; see there
@@ -142,56 +148,16 @@ internal sealed class LoadCaller
 
     private void Receive()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var filled = 0;
         try
         {
-            while (true)
+            var result = _connection.RunReceiveLoop(this, MaxPayloadBytes);
+            if (result.End == AudioSocketReceiveEnd.ProtocolViolation)
             {
-                var read = _socket.Receive(buffer.AsSpan(filled), SocketFlags.None);
-                if (read == 0)
-                {
-                    return;
-                }
-
-                filled += read;
-                var now = Stopwatch.GetTimestamp();
-                var consumed = 0;
-                while (filled - consumed >= 3)
-                {
-                    var kind = buffer[consumed];
-                    var length = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(consumed + 1));
-                    if (filled - consumed < 3 + length)
-                    {
-                        break;
-                    }
-
-                    OnMessage(kind, buffer.AsSpan(consumed + 3, length), now);
-                    consumed += 3 + length;
-                }
-
-                if (consumed > 0)
-                {
-                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
-                    filled -= consumed;
-                }
-
-                if (filled == buffer.Length)
-                {
-                    throw new InvalidDataException("A message from the bot is larger than 16 KB.");
-                }
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
-        {
-            if (ex is InvalidDataException)
-            {
-                Volatile.Write(ref _failure, ex.Message);
+                Volatile.Write(ref _failure, result.Error!.Message);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             Volatile.Write(ref _receiveEnded, 1);
         }
     }
@@ -224,16 +190,13 @@ internal sealed class LoadCaller
         {
             // Asterisk sends a key as its own message, between audio frames: both go out in one write.
             frame.CopyTo(_sendBuffer, 0);
-            _sendBuffer[FrameSize] = (byte)AudioSocketKind.Dtmf;
-            _sendBuffer[FrameSize + 1] = 0;
-            _sendBuffer[FrameSize + 2] = 1;
-            _sendBuffer[FrameSize + 3] = (byte)digit;
+            AudioSocketFrameWriter.Write(_sendBuffer.AsSpan(FrameSize), AudioSocketKind.Dtmf, [(byte)digit]);
             message = _sendBuffer;
         }
 
         try
         {
-            _socket.Send(message, SocketFlags.None);
+            _connection.Send(message);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -408,40 +371,47 @@ internal sealed class LoadCaller
         };
     }
 
-    private void OnMessage(byte kind, ReadOnlySpan<byte> payload, long now)
+    bool IAudioSocketInboundReceiver.OnAudio(AudioSocketKind kind, ReadOnlySpan<byte> payload, long receivedAt)
     {
-        switch ((AudioSocketKind)kind)
+        if (kind == AudioSocketKind.Audio)
         {
-            case AudioSocketKind.Audio:
-                if (_lastFrameAt != 0)
-                {
-                    var gap = (now - _lastFrameAt) * 1000.0 / Stopwatch.Frequency;
-                    _gaps.Record(gap);
-                    if (gap > LongGapMilliseconds)
-                    {
-                        _longGaps.Add(new FrameGap(_lastFrameAt, now));   // rare: kept to find out whose stall it was
-                    }
-                }
+            OnAudio(payload, receivedAt);
+        }
 
-                _lastFrameAt = now;
-                if (IsLoud(payload))
-                {
-                    if (Elapsed(Volatile.Read(ref _lastLoudAt), now) > 0.03 && Interlocked.Exchange(ref _awaitingReply, null) is { } turn)
-                    {
-                        turn.FirstReplyAt = now;   // the bot starts talking: the answer to the caller's last input
-                    }
+        return true;
+    }
 
-                    Volatile.Read(ref _bargeIn)?.BotLoudAt(now);
-                    Volatile.Write(ref _lastLoudAt, now);
-                    Interlocked.Increment(ref _loudFrames);
-                }
+    bool IAudioSocketInboundReceiver.OnHangup(long receivedAt)
+    {
+        Volatile.Write(ref _botHungUp, 1);
+        return true;   // read on until the bot closes, as the clock ends the call
+    }
 
-                break;
-            case AudioSocketKind.Hangup:
-                Volatile.Write(ref _botHungUp, 1);
-                break;
-            default:
-                break;
+    bool IAudioSocketInboundReceiver.OnOtherMessage(AudioSocketKind kind, ReadOnlySpan<byte> payload, long receivedAt) => true;
+
+    private void OnAudio(ReadOnlySpan<byte> payload, long now)
+    {
+        if (_lastFrameAt != 0)
+        {
+            var gap = (now - _lastFrameAt) * 1000.0 / Stopwatch.Frequency;
+            _gaps.Record(gap);
+            if (gap > LongGapMilliseconds)
+            {
+                _longGaps.Add(new FrameGap(_lastFrameAt, now));   // rare: kept to find out whose stall it was
+            }
+        }
+
+        _lastFrameAt = now;
+        if (IsLoud(payload))
+        {
+            if (Elapsed(Volatile.Read(ref _lastLoudAt), now) > 0.03 && Interlocked.Exchange(ref _awaitingReply, null) is { } turn)
+            {
+                turn.FirstReplyAt = now;   // the bot starts talking: the answer to the caller's last input
+            }
+
+            Volatile.Read(ref _bargeIn)?.BotLoudAt(now);
+            Volatile.Write(ref _lastLoudAt, now);
+            Interlocked.Increment(ref _loudFrames);
         }
     }
 
@@ -463,16 +433,7 @@ internal sealed class LoadCaller
     {
         _failure ??= failure;
         EndedAt = now;
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // already gone
-        }
-
-        _socket.Dispose();
+        _connection.Close();
     }
 
     private static double Elapsed(long from, long to) => from == 0 ? double.PositiveInfinity : (to - from) / (double)Stopwatch.Frequency;

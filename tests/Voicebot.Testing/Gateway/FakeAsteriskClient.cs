@@ -1,10 +1,9 @@
 using System.Buffers;
-using System.Diagnostics;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Voicebot.Protocol;
+using Voicebot.Protocol.Client;
 
 namespace Voicebot.Testing.Gateway;
 
@@ -12,11 +11,9 @@ namespace Voicebot.Testing.Gateway;
 /// Plays Asterisk's side of an AudioSocket connection over real TCP: sends UUID, audio and DTMF (or raw bytes), and
 /// collects every frame the gateway sends until EOF. Sends are serialized, so the audio pump and a test can both send.
 /// </summary>
-public sealed class FakeAsteriskClient : IAsyncDisposable
+public sealed class FakeAsteriskClient : IAsyncDisposable, IAudioSocketInboundReceiver, IAudioSocketOutboundSource
 {
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly AudioSocketClientConnection _connection;
     private readonly Channel<ReceivedFrame> _frames = Channel.CreateUnbounded<ReceivedFrame>();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -26,10 +23,9 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
     private Task _pump = Task.CompletedTask;
     private CancellationTokenSource? _pumpStop;
 
-    private FakeAsteriskClient(Socket socket)
+    private FakeAsteriskClient(AudioSocketClientConnection connection)
     {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _connection = connection;
         _receiving = ReceiveAsync();
     }
 
@@ -65,17 +61,12 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
 
     public static async Task<FakeAsteriskClient> ConnectAsync(int port, CancellationToken cancellationToken = default)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
-        return new FakeAsteriskClient(socket);
+        var connection = await AudioSocketClientConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken: cancellationToken);
+        return new FakeAsteriskClient(connection);
     }
 
-    public Task SendUuidAsync(Guid callId, CancellationToken cancellationToken = default)
-    {
-        var writer = new ArrayBufferWriter<byte>();
-        AudioSocketFrameWriter.WriteUuid(writer, callId);
-        return SendRawAsync(writer.WrittenMemory, cancellationToken);
-    }
+    public Task SendUuidAsync(Guid callId, CancellationToken cancellationToken = default) =>
+        _connection.SendUuidAsync(callId, cancellationToken).AsTask();
 
     public Task SendAudioAsync(ReadOnlyMemory<byte> pcm, AudioSocketKind kind = AudioSocketKind.Audio, CancellationToken cancellationToken = default)
     {
@@ -92,16 +83,16 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
     }
 
     /// <summary>Sends bytes as they are, in one write.</summary>
+    /// <exception cref="IOException">The connection failed (the gateway reset it), as a stream reports it.</exception>
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
-        await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            await _stream.WriteAsync(bytes, cancellationToken);
+            await _connection.SendAsync(bytes, cancellationToken);
         }
-        finally
+        catch (SocketException ex)
         {
-            _sendLock.Release();
+            throw new IOException($"Unable to write to the gateway: {ex.Message}", ex);
         }
     }
 
@@ -113,27 +104,7 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
     {
         _pumpStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var token = _pumpStop.Token;
-        var silence = new byte[AudioSocketKinds.FrameBytes(kind.SampleRate())];
-        _pump = Task.Run(async () =>
-        {
-            using var timer = new PeriodicTimer(AudioSocketKinds.FrameDuration);
-            try
-            {
-                for (long index = 0; await timer.WaitForNextTickAsync(token); index++)
-                {
-                    var frame = AudioSource?.Invoke(index) ?? default;
-                    await SendAudioAsync(frame.IsEmpty ? silence : frame, kind, token);
-                    lock (_pumpSentAt)
-                    {
-                        _pumpSentAt.Add(Stopwatch.GetTimestamp());
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-            {
-                // Stopped, or the gateway closed the connection.
-            }
-        });
+        _pump = Task.Run(() => _connection.RunPacedSendLoopAsync(kind, this, token), CancellationToken.None);
     }
 
     public async Task StopAudioPumpAsync()
@@ -242,80 +213,86 @@ public sealed class FakeAsteriskClient : IAsyncDisposable
     public async Task HangUpAsync()
     {
         await StopAudioPumpAsync();
-        _socket.Shutdown(SocketShutdown.Both);
-        _socket.Close();
+        _connection.Close();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _pump;
-        _socket.Dispose();
+        _connection.Dispose();
         await _receiving;
-        await _stream.DisposeAsync();
         _stop.Dispose();
         _pumpStop?.Dispose();
-        _sendLock.Dispose();
+    }
+
+    AudioSocketOutboundFrame IAudioSocketOutboundSource.NextFrame(long frameIndex, Span<byte> payload)
+    {
+        var audio = AudioSource?.Invoke(frameIndex) ?? default;
+        if (audio.IsEmpty)
+        {
+            return AudioSocketOutboundFrame.Silence;
+        }
+
+        // The pump's frames are one 20 ms frame of its kind: a shorter one is padded with silence, a longer one cut.
+        var length = Math.Min(audio.Length, payload.Length);
+        audio.Span[..length].CopyTo(payload);
+        payload[length..].Clear();
+        return AudioSocketOutboundFrame.Audio;
+    }
+
+    void IAudioSocketOutboundSource.OnFrameWritten(AudioSocketOutboundFrame frame, long writtenAt)
+    {
+        lock (_pumpSentAt)
+        {
+            _pumpSentAt.Add(writtenAt);
+        }
+    }
+
+    bool IAudioSocketInboundReceiver.OnAudio(AudioSocketKind kind, ReadOnlySpan<byte> payload, long receivedAt) =>
+        OnMessage(kind, payload, receivedAt);
+
+    bool IAudioSocketInboundReceiver.OnHangup(long receivedAt) => OnMessage(AudioSocketKind.Hangup, [], receivedAt);
+
+    bool IAudioSocketInboundReceiver.OnOtherMessage(AudioSocketKind kind, ReadOnlySpan<byte> payload, long receivedAt) =>
+        OnMessage(kind, payload, receivedAt);
+
+    private bool OnMessage(AudioSocketKind kind, ReadOnlySpan<byte> payload, long receivedAt)
+    {
+        var received = new ReceivedFrame(kind, payload.ToArray(), receivedAt);
+        if (received.Kind != AudioSocketKind.Hangup)
+        {
+            lock (_recentAudio)
+            {
+                _recentAudio.Enqueue(received.Payload);
+                if (_recentAudio.Count > 51)
+                {
+                    _recentAudio.Dequeue();
+                }
+            }
+        }
+
+        _frames.Writer.TryWrite(received);
+        if (received.Kind == AudioSocketKind.Hangup && CloseOnHangup)
+        {
+            // What Asterisk's AudioSocket() does: the bot hung up, the channel leaves, the socket closes.
+            _connection.Close();
+            return false;
+        }
+
+        return true;
     }
 
     private async Task ReceiveAsync()
     {
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         try
         {
-            while (true)
-            {
-                var result = await reader.ReadAsync(_stop.Token);
-                var buffer = result.Buffer;
-                try
-                {
-                    while (AudioSocketFrameReader.TryRead(ref buffer, ushort.MaxValue, out var frame))
-                    {
-                        var received = new ReceivedFrame(frame.Kind, frame.Payload.ToArray(), Stopwatch.GetTimestamp());
-                        if (received.Kind != AudioSocketKind.Hangup)
-                        {
-                            lock (_recentAudio)
-                            {
-                                _recentAudio.Enqueue(received.Payload);
-                                if (_recentAudio.Count > 51)
-                                {
-                                    _recentAudio.Dequeue();
-                                }
-                            }
-                        }
-
-                        _frames.Writer.TryWrite(received);
-                        if (received.Kind == AudioSocketKind.Hangup && CloseOnHangup)
-                        {
-                            // What Asterisk's AudioSocket() does: the bot hung up, the channel leaves, the socket closes.
-                            _socket.Shutdown(SocketShutdown.Both);
-                            _socket.Close();
-                            return;
-                        }
-                    }
-
-                    if (result.IsCompleted)
-                    {
-                        return;
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            WasReset = ex is IOException or SocketException;
-        }
-        catch (AudioSocketProtocolException ex)
-        {
-            ReceiveError = ex;
+            var result = await _connection.RunReceiveLoopAsync(this, ushort.MaxValue, _stop.Token);
+            WasReset = result.End == AudioSocketReceiveEnd.ConnectionLost;
+            ReceiveError = result.End == AudioSocketReceiveEnd.ProtocolViolation ? result.Error : null;
         }
         finally
         {
-            await reader.CompleteAsync();
             _frames.Writer.TryComplete(ReceiveError);
             _closed.TrySetResult();
         }
