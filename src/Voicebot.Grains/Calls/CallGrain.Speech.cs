@@ -15,7 +15,7 @@ public sealed partial class CallGrain
     /// </summary>
     private Task BargeInAsync(bool byWords)
     {
-        if (_transferPending)
+        if (_ending.TransferPending)
         {
             _line?.Forget();
             return TransferAsync();

@@ -42,11 +42,9 @@ public sealed partial class CallGrain(CallServices services, ILogger<CallGrain> 
     private ISpeechSynthesizer _voiceForText = null!;
     private CancellationTokenSource _turn = new();
     private CallStart? _start;
-    private CallOutcome? _outcome;
-    private CallRecord? _completedRecord;
+    private CallEnding _ending = null!;
     private DateTimeOffset? _lastVoiceAt;
     private DateTimeOffset? _interpretationStartedAt;
-    private bool _transferPending;
     private NameRecorder _name = null!;
 
     private Guid CallId => this.GetPrimaryKey();
@@ -62,6 +60,7 @@ public sealed partial class CallGrain(CallServices services, ILogger<CallGrain> 
         _record = new CallRecordBuilder(CallId, RuntimeIdentity, _time);
         _failures = new ProviderFailures(services.Speech.MaxConsecutiveFailures, _record, services.Metrics, _time);
         _timers = new CallTimers(_time, this.AsReference<ICallTimerTarget>());   // callbacks run off the grain: they only send it messages
+        _ending = new CallEnding(CallId, _technicians, services.Metrics, _time, logger);
         _name = new NameRecorder(_options, new NameClipFiles(_options, services.Paths, logger), _timers);
         _nearVoice = CallAudioDemands.NearVoice(_options, _speech.HasRecognizer ? services.Speech : null);
         _voiceForText = services.Voices.ForCall((voice, ex) =>
@@ -101,7 +100,7 @@ public sealed partial class CallGrain(CallServices services, ILogger<CallGrain> 
     {
         if (_line?.Finished(playbackId) == true)
         {
-            if (_transferPending)
+            if (_ending.TransferPending)
             {
                 await TransferAsync();
                 return;
@@ -114,7 +113,7 @@ public sealed partial class CallGrain(CallServices services, ILogger<CallGrain> 
     public async Task HangUpAsync(HangupReason reason)
     {
         CallLog.GatewayHangup(logger, CallId, reason);
-        _transferPending = false;
+        _ending.CancelTransfer();
         NewTurn();   // the turn in flight says and does nothing more: the hang-up runs its own actions
         _speech.CancelInterpretation();
         _floor.AbandonInterpretation();
@@ -140,24 +139,21 @@ public sealed partial class CallGrain(CallServices services, ILogger<CallGrain> 
 
     public Task OnBargeInAsync() => BargeInAsync(byWords: false);
 
-    public Task<CallOutcome?> GetOutcomeAsync() => Task.FromResult(_outcome);
+    public Task<CallOutcome?> GetOutcomeAsync() => Task.FromResult(_ending.Outcome);
 
-    public Task<CallRecord?> GetRecordAsync() =>
-        Task.FromResult(_completedRecord ?? (_outcome is { } outcome ? _record.Build(outcome, _start, _timings.Turns, outcome.EndedAt, recordingPath: null) : null));
+    public Task<CallRecord?> GetRecordAsync() => Task.FromResult(_record.Current(_ending.Outcome, _start, _timings.Turns));
 
     public Task<CallRecord?> CompleteRecordAsync(CallMediaFacts media)
     {
         ArgumentNullException.ThrowIfNull(media);
-        if (_completedRecord is not null || _outcome is null)
+        var stored = _record.Completed;
+        var record = _record.Complete(_ending.Outcome, _start, _timings.WithFirstFrames(media), media);
+        if (stored is null && record is not null)
         {
-            return Task.FromResult(_completedRecord);   // stored once; a retried end changes nothing
+            services.Records?.Submit(record);   // stored once; a retried end changes nothing
         }
 
-        // The line closes after the outcome is known (the goodbye still plays): the call ends with the line.
-        var endedAt = media.EndedAt > _outcome.EndedAt ? media.EndedAt : _outcome.EndedAt;
-        _completedRecord = _record.Build(_outcome, _start, _timings.WithFirstFrames(media), endedAt, media.RecordingPath);
-        services.Records?.Submit(_completedRecord);
-        return Task.FromResult<CallRecord?>(_completedRecord);
+        return Task.FromResult(record);
     }
 
     public Task<CallSnapshot> GetSnapshotAsync() => Task.FromResult(new CallSnapshot(
@@ -165,7 +161,7 @@ public sealed partial class CallGrain(CallServices services, ILogger<CallGrain> 
         State,
         new Dictionary<string, string>(_conversation?.Slots ?? new Dictionary<string, string>()),
         [.. _record.History],
-        _outcome,
+        _ending.Outcome,
         RuntimeIdentity,
         _timers.CountingSilence || _name.Open is not null,
         _voice.InSpeech || _name.Open is { InSpeech: true }));
@@ -418,7 +414,7 @@ public sealed partial class CallGrain(CallServices services, ILogger<CallGrain> 
                 case EnterState enter:
                     CallLog.StateChanged(logger, CallId, enter.From, enter.To);
                     AddTurn(Speaker.Bot, TurnKind.Event, "state:" + enter.To);
-                    if (_outcome is null)
+                    if (_ending.Outcome is null)
                     {
                         services.Records?.Submit(_record.Draft(_conversation!, _start, _timings.Turns));   // once per state change
                     }
@@ -492,42 +488,20 @@ public sealed partial class CallGrain(CallServices services, ILogger<CallGrain> 
     {
         _timers.Dispose();
         _name.Close();
-        var now = _time.GetUtcNow();
-        var started = _start?.ConnectedAt ?? now;
-        _outcome = new CallOutcome(CallId, end.Outcome, end.Reason, new Dictionary<string, string>(_conversation!.Slots), [.. _conversation.VisitedStates], started, now);
+        _ending.End(end, _conversation!, _start);
         AddTurn(Speaker.Bot, TurnKind.Event, $"end:{end.Outcome}:{end.Reason}");
-        CallLog.Ended(logger, CallId, end.Outcome, end.Reason, (now - started).TotalSeconds);
-        services.Metrics.Ended(end.Outcome.ToString());
-        if (end.Outcome == CallOutcomeKind.Transfer && BotTalking)
+        if (await _ending.CarryOutAsync(_line))
         {
-            _transferPending = true;   // hand the caller over once « je vous transfère » has been heard
-        }
-        else if (end.Outcome == CallOutcomeKind.Transfer)
-        {
-            await TransferAsync();
-        }
-        else if (_line is { } line)
-        {
-            await line.HangUpAsync();   // after the goodbye has played
+            AddTurn(Speaker.Bot, TurnKind.Event, "transferred");   // Asterisk moved the channel: the socket closes from its side
         }
     }
 
-    /// <summary>The transfer outcome: transferred by an active path, or hung up for the dialplan to route. Never left hanging.</summary>
     private async Task TransferAsync()
     {
-        _transferPending = false;
-        if (LineClosed || _outcome is null)
-        {
-            return;
-        }
-
-        if (await _technicians.TransferAsync(CallId, _outcome.Slots))
+        if (await _ending.TransferAsync(_line))
         {
             AddTurn(Speaker.Bot, TurnKind.Event, "transferred");
-            return;   // Asterisk moved the channel: the socket closes from its side
         }
-
-        await _line!.HangUpAsync();
     }
 
     /// <summary>One failing call must not take anything else down: log it, apologise if possible, end it.</summary>

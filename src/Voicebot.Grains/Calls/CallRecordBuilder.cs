@@ -14,6 +14,30 @@ internal sealed class CallRecordBuilder(Guid callId, string silo, TimeProvider t
 
     public IReadOnlyList<ConversationTurn> History => _history;
 
+    /// <summary>The final record, once the gateway has reported the end of the line.</summary>
+    public CallRecord? Completed { get; private set; }
+
+    /// <summary>The final record if there is one, else what is known once the outcome is (no recording yet), else nothing.</summary>
+    public CallRecord? Current(CallOutcome? outcome, CallStart? start, IReadOnlyList<TurnTiming> turns) =>
+        Completed ?? (outcome is { } known ? Build(known, start, turns, known.EndedAt, recordingPath: null) : null);
+
+    /// <summary>
+    /// The final record, built once from the outcome and what the gateway knows (the line's end, the recording, first
+    /// frames); returns null when there is no outcome yet. The line closes after the outcome (the goodbye still plays):
+    /// the call ends with the line.
+    /// </summary>
+    public CallRecord? Complete(CallOutcome? outcome, CallStart? start, IReadOnlyList<TurnTiming> turns, CallMediaFacts media)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        if (Completed is null && outcome is not null)
+        {
+            var endedAt = media.EndedAt > outcome.EndedAt ? media.EndedAt : outcome.EndedAt;
+            Completed = Build(outcome, start, turns, endedAt, media.RecordingPath);
+        }
+
+        return Completed;
+    }
+
     public void Add(Speaker speaker, TurnKind kind, string content, string state) =>
         _history.Add(new ConversationTurn(time.GetUtcNow(), speaker, kind, content, state));
 
