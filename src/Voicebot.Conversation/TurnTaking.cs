@@ -113,6 +113,33 @@ public sealed class TurnTaking(TimeSpan silenceReprompt, TimeSpan silenceGiveUp)
     /// <summary>What resuming means: asking the question again, or moving on from a statement.</summary>
     public static bool ResumeRepeatsQuestion(ExpectedInput? expecting) => expecting is ExpectedInput.Choice or ExpectedInput.PhoneNumber;
 
+    /// <summary>
+    /// The caller's noise ended (the call's own detector). With a recognizer, its end of turn decides, so the bot only
+    /// listens on (unless it is waiting for an interrupted turn or an interpretation). Without one: resume after an
+    /// interruption in a state that asks nothing, « not understood » in a state that asks something (the bot quiet),
+    /// else listen on.
+    /// </summary>
+    public AfterVoice OnVoiceEnded(bool recognizerListening, bool botTalking, ExpectedInput? expecting)
+    {
+        if (recognizerListening)
+        {
+            return ResumeAfterBargeIn || Interpreting ? AfterVoice.Wait : AfterVoice.Listen;
+        }
+
+        if (ResumeAfterBargeIn && expecting is null)
+        {
+            return AfterVoice.Resume;
+        }
+
+        if (!botTalking && expecting is not null)
+        {
+            ResumeAfterBargeIn = false;   // the re-prompt after « not understood » answers the interruption too
+            return AfterVoice.NotUnderstood;
+        }
+
+        return AfterVoice.Listen;
+    }
+
     /// <summary>A final segment of the caller's words: part of the turn's transcript.</summary>
     public void Heard(string segment)
     {
@@ -163,4 +190,20 @@ public sealed class TurnTaking(TimeSpan silenceReprompt, TimeSpan silenceGiveUp)
         return new InterpretationContext(
             callId, conversation.CurrentState, conversation.Expecting, intents, new Dictionary<string, string>(conversation.Slots), flow.Language);
     }
+}
+
+/// <summary>What follows the end of the caller's noise (<see cref="TurnTaking.OnVoiceEnded"/>).</summary>
+public enum AfterVoice
+{
+    /// <summary>Nothing yet: an interrupted turn or an interpretation is pending.</summary>
+    Wait,
+
+    /// <summary>Listen on: count the caller's silence.</summary>
+    Listen,
+
+    /// <summary>Pick up after an interruption that answered nothing.</summary>
+    Resume,
+
+    /// <summary>Speech where keys were expected and nothing can transcribe it: say so and ask again.</summary>
+    NotUnderstood,
 }

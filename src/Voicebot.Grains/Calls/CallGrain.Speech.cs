@@ -9,30 +9,33 @@ public sealed partial class CallGrain
 {
     private const string SpeechUnavailablePhrase = "stt_unavailable";
 
+    private DateTimeOffset? _interpretationStartedAt;
+
     /// <summary>
     /// The caller interrupted the bot: by the gateway's detector (which has already flushed the bot's audio) or by
     /// words. The bot stays quiet until the caller's turn ends: their words answer the question, or it is asked again.
     /// </summary>
     private Task BargeInAsync(bool byWords)
     {
-        if (_ending.TransferPending)
+        if (_parts.Ending.TransferPending)
         {
-            _line?.Forget();
-            return TransferAsync();
+            _call?.Line.Forget();
+            return _call?.TransferAsync() ?? Task.CompletedTask;
         }
 
-        if (!BotTalking || _conversation is null || _conversation.IsEnded)
+        if (!BotTalking || !InCall)
         {
             return Task.CompletedTask;
         }
 
-        _line!.Forget();   // nothing queued will be reported as played
-        NewTurn();         // the turn that was talking says nothing more, and stops synthesizing what nobody will hear
-        _speech.CancelInterpretation();
-        _floor.BargedIn(byWords);
+        var call = _call!;
+        call.Line.Forget();   // nothing queued will be reported as played
+        call.Interrupt();     // the turn that was talking says nothing more, and stops synthesizing what nobody will hear
+        _parts.Speech.CancelInterpretation();
+        _parts.Floor.BargedIn(byWords);
         services.Metrics.BargedIn(byWords ? "words" : "gateway");
-        OnCallerActivity();
-        AddTurn(Speaker.Caller, TurnKind.Event, "barge-in");
+        call.CallerActive();
+        call.AddTurn(Speaker.Caller, TurnKind.Event, "barge-in");
         CallLog.BargeIn(logger, CallId, State);
         return Task.CompletedTask;
     }
@@ -40,46 +43,47 @@ public sealed partial class CallGrain
     public async Task OnRecognitionAsync(int session, RecognitionUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        if (!_speech.IsCurrent(session) || _conversation is null || _conversation.IsEnded)
+        if (!_parts.Speech.IsCurrent(session) || !InCall)
         {
             return;
         }
 
+        var call = _call!;
         switch (update.Kind)
         {
             case RecognitionUpdateKind.SpeechStarted:
-                OnCallerActivity();
-                _floor.SpeechStarted();
+                call.CallerActive();
+                _parts.Floor.SpeechStarted();
                 break;
 
             case RecognitionUpdateKind.Transcript when update.Transcript.Length > 0:
-                OnCallerActivity();
-                _floor.CallerAnswered();
-                _failures.Succeeded("recognizer");
-                if (_floor.WordsInterrupt(update.Transcript, BotTalking))
+                call.CallerActive();
+                _parts.Floor.CallerAnswered();
+                _parts.Failures.Succeeded("recognizer");
+                if (_parts.Floor.WordsInterrupt(update.Transcript, BotTalking))
                 {
-                    await _line!.FlushAsync();   // the second barge-in signal: the recognizer's words
+                    await call.Line.FlushAsync();   // the second barge-in signal: the recognizer's words
                     await BargeInAsync(byWords: true);
                 }
 
                 if (update.IsFinal)
                 {
-                    _floor.Heard(update.Transcript);
+                    _parts.Floor.Heard(update.Transcript);
                 }
 
                 if (update.SpeechFinal && services.Speech.EndOfTurn == "speech_final")
                 {
-                    await EndSpokenTurnAsync();
+                    await EndSpokenTurnAsync(call);
                 }
 
                 break;
 
             case RecognitionUpdateKind.UtteranceEnd:
-                await EndSpokenTurnAsync();
+                await EndSpokenTurnAsync(call);
                 break;
 
             case RecognitionUpdateKind.Reconnected:
-                AddTurn(Speaker.Bot, TurnKind.Event, "recognizer-reconnected");
+                call.AddTurn(Speaker.Bot, TurnKind.Event, "recognizer-reconnected");
                 CallLog.RecognizerReconnected(logger, CallId, update.Detail ?? string.Empty);
                 break;
         }
@@ -87,111 +91,80 @@ public sealed partial class CallGrain
 
     public async Task OnRecognizerFailedAsync(int session, string reason)
     {
-        if (!_speech.IsCurrent(session))
+        if (!_parts.Speech.IsCurrent(session))
         {
             return;
         }
 
         CallLog.RecognizerFailed(logger, CallId, reason);
-        AddTurn(Speaker.Bot, TurnKind.Event, "recognizer-failed");
-        await _speech.StopAsync();
-        if (_conversation is null || _conversation.IsEnded || await CountFailureAsync("recognizer", reason))
+        _call?.AddTurn(Speaker.Bot, TurnKind.Event, "recognizer-failed");
+        await _parts.Speech.StopAsync();
+        if (!InCall || await _call!.CountFailureAsync("recognizer", reason))
         {
             return;
         }
 
         // Keypad menus from here on: say so, then ask the current question again.
-        var prompts = _conversation.Expecting is not null ? CurrentPrompts() : [];
-        await GuardAsync(() => SayPhrasesAsync([SpeechUnavailablePhrase, .. prompts], _turn.Token));
+        var call = _call;
+        var prompts = call.Conversation.Expecting is not null ? call.CurrentPrompts() : [];
+        await call.GuardAsync(() => call.SayPhrasesAsync([SpeechUnavailablePhrase, .. prompts]));
     }
 
     public async Task OnInterpretedAsync(InterpretedUtterance utterance)
     {
         ArgumentNullException.ThrowIfNull(utterance);
-        if (_conversation is not { IsEnded: false } conversation || !_floor.EndInterpretation(utterance.Turn))
+        if (!InCall || !_parts.Floor.EndInterpretation(utterance.Turn))
         {
             return;   // the caller spoke again, or the call ended: this answer is stale
         }
 
-        AddTurn(Speaker.Caller, TurnKind.Event, $"understood:{utterance.Interpreter}:{string.Join('+', utterance.Intents)}");
+        var call = _call!;
+        call.AddTurn(Speaker.Caller, TurnKind.Event, $"understood:{utterance.Interpreter}:{string.Join('+', utterance.Intents)}");
         if (utterance.LlmFirstToken is { } firstToken && _interpretationStartedAt is { } interpretationStarted)
         {
-            _timings.LlmFirstToken(interpretationStarted, firstToken);
+            _parts.Timings.LlmFirstToken(interpretationStarted, firstToken);
         }
 
         if (utterance.Failure is not null)
         {
             CallLog.InterpreterFailed(logger, CallId, utterance.Failure);
-            if (await CountFailureAsync("interpreter", utterance.Failure))
+            if (await call.CountFailureAsync("interpreter", utterance.Failure))
             {
                 return;
             }
         }
         else if (utterance.Interpreter != "rules")
         {
-            _failures.Succeeded("interpreter");
+            _parts.Failures.Succeeded("interpreter");
         }
 
-        await RunAsync(() => conversation.OnUtterance(utterance.Transcript, UtteranceInterpreters.FromMessage(utterance)));
+        await call.RunAsync(() => call.Conversation.OnUtterance(utterance.Transcript, UtteranceInterpreters.FromMessage(utterance)));
     }
 
     /// <summary>A spoken turn is over: hand the words to the interpreters, off the grain, and wait for their answer.</summary>
-    private async Task EndSpokenTurnAsync()
+    private async Task EndSpokenTurnAsync(CallActions call)
     {
-        var transcript = _floor.EndSpokenTurn();
-        if (transcript.Length == 0 || _conversation is not { } conversation)
+        var transcript = _parts.Floor.EndSpokenTurn();
+        if (transcript.Length == 0)
         {
-            TurnEndedWithoutInput();
+            call.TurnEndedWithoutInput();
             return;
         }
 
-        AddTurn(Speaker.Caller, TurnKind.Text, transcript);
-        var now = _time.GetUtcNow();
-        _timings.Input(State, "speech", transcript, _lastVoiceAt is { } voice && voice <= now ? voice : now, now);
+        call.AddTurn(Speaker.Caller, TurnKind.Text, transcript);
+        var now = _parts.Time.GetUtcNow();
+        _parts.Timings.Input(State, "speech", transcript, _lastVoiceAt is { } voice && voice <= now ? voice : now, now);
+        var conversation = call.Conversation;
         if (conversation.Expecting is ExpectedInput.Recording or null)
         {
             // A name said during the recording is kept as text too; in a state that asks nothing, words only resume it.
-            await RunAsync(() => conversation.OnUtterance(transcript), afterInput: false);
-            await ResumeAfterBargeInAsync();
+            await call.RunAsync(() => conversation.OnUtterance(transcript), afterInput: false);
+            await call.ResumeAfterBargeInAsync();
             return;
         }
 
-        var turn = _floor.BeginInterpretation();
+        var turn = _parts.Floor.BeginInterpretation();
         _interpretationStartedAt = now;
-        _speech.Interpret(turn, transcript, TurnTaking.Context(CallId, conversation, services.Assets.Flow), this.AsReference<ICallSpeechTarget>());
+        _parts.Speech.Interpret(turn, transcript, TurnTaking.Context(CallId, conversation, services.Assets.Flow), this.AsReference<ICallSpeechTarget>());
     }
-
-    /// <summary>After an interruption that answered nothing: ask the question again, or move on from a statement.</summary>
-    private async Task ResumeAfterBargeInAsync()
-    {
-        if (_conversation is not { IsEnded: false } conversation || !_floor.TakeResume(BotTalking))
-        {
-            return;
-        }
-
-        TurnEndedWithoutInput();
-        if (TurnTaking.ResumeRepeatsQuestion(conversation.Expecting) && services.Assets.Flow.States.ContainsKey(conversation.CurrentState))
-        {
-            await GuardAsync(() => SayPhrasesAsync(CurrentPrompts(), _turn.Token));
-        }
-        else
-        {
-            await GuardAsync(OnPromptsPlayedAsync);
-        }
-    }
-
-    /// <summary>One more failure of a provider in a row; at the limit, apologise and end the call. Returns true when it ended.</summary>
-    private async Task<bool> CountFailureAsync(string provider, string message)
-    {
-        if (!_failures.Failed(provider, message) || _conversation is not { } conversation)
-        {
-            return false;
-        }
-
-        await RunAsync(() => conversation.OnFailure("provider-failures"), afterInput: false);
-        return true;
-    }
-
-    private IReadOnlyList<string> CurrentPrompts() =>
-        services.Assets.Flow.States.TryGetValue(State, out var state) ? state.Prompts : [];
 }
