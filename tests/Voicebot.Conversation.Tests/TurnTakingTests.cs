@@ -8,6 +8,55 @@ public sealed class TurnTakingTests
     private static readonly TimeSpan Reprompt = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(20);
 
+    [Theory]
+    [InlineData(false, false, AfterVoice.Listen)]
+    [InlineData(true, false, AfterVoice.Wait)]
+    [InlineData(false, true, AfterVoice.Wait)]
+    public void OnVoiceEnded_WithARecognizer_ListensUnlessATurnIsPending(bool bargedIn, bool interpreting, AfterVoice expected)
+    {
+        var turns = new TurnTaking(Reprompt, GiveUp);
+        if (interpreting)
+        {
+            turns.BeginInterpretation();
+        }
+
+        if (bargedIn)
+        {
+            turns.BargedIn(byWords: false);
+        }
+
+        Assert.Equal(expected, turns.OnVoiceEnded(recognizerListening: true, botTalking: false, ExpectedInput.Choice));
+    }
+
+    [Fact]
+    public void OnVoiceEnded_KeypadOnlyAfterABargeInWhereNothingIsAsked_Resumes()
+    {
+        var turns = new TurnTaking(Reprompt, GiveUp);
+        turns.BargedIn(byWords: false);
+
+        Assert.Equal(AfterVoice.Resume, turns.OnVoiceEnded(recognizerListening: false, botTalking: false, expecting: null));
+        Assert.True(turns.ResumeAfterBargeIn);   // taken by the resume itself
+    }
+
+    [Fact]
+    public void OnVoiceEnded_KeypadOnlyWhereKeysAreExpected_IsNotUnderstoodAndAnswersTheBargeIn()
+    {
+        var turns = new TurnTaking(Reprompt, GiveUp);
+        turns.BargedIn(byWords: false);
+
+        Assert.Equal(AfterVoice.NotUnderstood, turns.OnVoiceEnded(recognizerListening: false, botTalking: false, ExpectedInput.Choice));
+        Assert.False(turns.ResumeAfterBargeIn);
+    }
+
+    [Fact]
+    public void OnVoiceEnded_KeypadOnlyWhileTheBotTalks_ListensOn()
+    {
+        var turns = new TurnTaking(Reprompt, GiveUp);
+
+        Assert.Equal(AfterVoice.Listen, turns.OnVoiceEnded(recognizerListening: false, botTalking: true, ExpectedInput.Choice));
+        Assert.Equal(AfterVoice.Listen, turns.OnVoiceEnded(recognizerListening: false, botTalking: false, expecting: null));
+    }
+
     [Fact]
     public void CallerSilent_Twice_RepromptsThenGivesUp()
     {
