@@ -8,6 +8,7 @@ using Voicebot.Grains.Audio;
 using Voicebot.Grains.Calls;
 using Voicebot.Grains.Conversation;
 using Voicebot.Grains.Phrases;
+using Voicebot.Grains.Speech;
 using Voicebot.Grains.Technicians;
 
 namespace Voicebot.Grains;
@@ -46,6 +47,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(sp => new ConversationAssets(sp.GetRequiredService<IOptions<CallOptions>>(), sp.GetRequiredService<ContentPaths>()));
         services.TryAddSingleton<PhraseStore>();
         services.TryAddSingleton<SpokenTextCache>();
+        services.TryAddSingleton<CallVoices>();
+        services.TryAddSingleton<CallServices>();
         services.AddMetrics();
         services.TryAddSingleton<CallMetrics>();
         services.TryAddSingleton<ICallTransfer>(DialplanCallTransfer.Instance);

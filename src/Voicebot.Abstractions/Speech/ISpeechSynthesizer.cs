@@ -19,7 +19,13 @@ public interface ISpeechSynthesizer
 public sealed record SpeechVoice(string Engine, string Name, int SampleRate, string Settings);
 
 /// <summary>A chunk of synthesized signed 16-bit little-endian mono PCM.</summary>
-public readonly record struct SynthesizedAudio(ReadOnlyMemory<byte> Pcm, int SampleRate);
+/// <param name="Pcm">The samples.</param>
+/// <param name="SampleRate">Their rate, Hz.</param>
+/// <param name="IsWhole">
+/// The chunk is the whole synthesis (e.g. served from a cache): nothing follows it, so it can be played as one item.
+/// Engines that stream leave it false and the end of the sequence says when they are done.
+/// </param>
+public readonly record struct SynthesizedAudio(ReadOnlyMemory<byte> Pcm, int SampleRate, bool IsWhole = false);
 
 /// <summary>The synthesizer could not produce audio.</summary>
 public sealed class SpeechSynthesisException : Exception
