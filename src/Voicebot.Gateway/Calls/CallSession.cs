@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Voicebot.Abstractions.Calls;
 using Voicebot.Abstractions.Records;
@@ -11,11 +10,12 @@ using Voicebot.Recordings.Recording;
 namespace Voicebot.Gateway.Calls;
 
 /// <summary>
-/// One call's media state on this gateway: the outbound queue (<see cref="PlaybackQueue"/>) written one frame per
-/// tick by <see cref="Pacing.OutboundPacer"/> or the native wire sender, the inbound sequence, and the barge-in
-/// detector. The <see cref="ICallMediaSink"/> methods (Orleans observer calls), the pacer and the connection's read
-/// loop run on different threads; a lock guards the queue and the socket's
-/// <see cref="PipeWriter"/>, which only the pacer writes once the session exists.
+/// One connection's call on this gateway: its lifecycle (<see cref="CallSessionLifecycle"/>, the only place its phase
+/// changes), the bot's queue (<see cref="PlaybackQueue"/>) and its way to the socket, one frame per tick of
+/// <see cref="Pacing.OutboundPacer"/>: the pacer's own pipe (<see cref="PacedPipeOutput"/>) or the native wire sender
+/// (<see cref="WireFeed"/>). The caller's side is <see cref="Inbound"/>. The <see cref="ICallMediaSink"/> methods (Orleans
+/// observer calls), the pacer, a flush's completion, the connection's read loop and the drain run on different
+/// threads; a lock guards the queue and the outputs.
 /// </summary>
 /// <remarks>
 /// Streamed speech (<see cref="PlaybackItem.MoreFollows"/>): chunks of one id are written back to back, so a chunk's
@@ -32,12 +32,9 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     private readonly PacedPipeOutput _pipe;
     private readonly OutboundAudioTrail _trail;
     private readonly PipeReader? _input;
-    private readonly ILogger _logger;
-    private readonly Channel<int>? _finished;
+    private readonly PlaybackFinishedReports? _finished;
     private readonly CancellationTokenSource _lifetime;
     private readonly TaskCompletionSource<CallSessionEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Action<int> _reportFinished;
-    private readonly TimeProvider _time;
 
     private bool _playing;
 
@@ -64,22 +61,14 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         BargeInOptions? bargeIn = null,
         TimeProvider? time = null)
     {
-        _time = time ?? TimeProvider.System;
         CallId = callId;
         SampleRate = sampleRate;
         OutboundKind = AudioSocketKinds.AudioKindFor(sampleRate);
         FrameBytes = AudioSocketKinds.FrameBytes(sampleRate);
         _input = input;
-        _logger = logger;
-        _reportFinished = ReportFinished;
-        _playback = new PlaybackQueue(OnPlaybackFinished, _time);
+        _playback = new PlaybackQueue(OnPlaybackFinished, time ?? TimeProvider.System);
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
-        if (control is not null)
-        {
-            _finished = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            _ = ReportFinishedPlaybacksAsync(control, _finished.Reader);
-        }
-
+        _finished = control is null ? null : new PlaybackFinishedReports(callId, control, logger);
         Inbound = new CallInbound(callId, sampleRate, control, bargeIn, logger, FlushForBargeIn, _lifetime.Token);
         _trail = new OutboundAudioTrail(Inbound.Echo);
         _pipe = new PacedPipeOutput(output, _gate, _playback, _lifecycle, _trail, OutboundKind, FrameBytes, Complete);
@@ -92,11 +81,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     {
         lock (_gate)
         {
-            return new CallMediaFacts(
-                new Dictionary<int, DateTimeOffset>(_playback.QueuedAt),
-                new Dictionary<int, DateTimeOffset>(_playback.StartedAt),
-                recordingPath,
-                _time.GetUtcNow());
+            return _playback.Facts(recordingPath);
         }
     }
 
@@ -357,7 +342,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(lead, 1);
         lock (_gate)
         {
-            var feed = new WireFeed(wire, lead, FrameBytes, OutboundKind, _playback, _lifecycle, _trail, _reportFinished);
+            var feed = new WireFeed(wire, lead, FrameBytes, OutboundKind, _playback, _lifecycle, _trail, _finished);
             Volatile.Write(ref _wire, feed);
             UpdatePlayingLocked();
             TopUpWireLocked();
@@ -406,7 +391,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
     public void Dispose()
     {
         _lifecycle.Dispose();
-        _finished?.Writer.TryComplete();
+        _finished?.Complete();
         _lifetime.Dispose();
     }
 
@@ -419,11 +404,9 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         }
         else
         {
-            ReportFinished(id);
+            _finished?.Finished(id);
         }
     }
-
-    private void ReportFinished(int id) => _finished?.Writer.TryWrite(id);
 
     /// <summary>Drops everything queued; chunks of the stream still open at the tail are dropped as they arrive.</summary>
     private int DropQueueLocked()
@@ -483,7 +466,7 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
             return;   // another thread's end won between the lock and here
         }
 
-        _finished?.Writer.TryComplete();
+        _finished?.Complete();
 
         // Cancellation callbacks run inline: keep them off the pacer's thread, which serves every other call.
         ThreadPool.UnsafeQueueUserWorkItem(static session => session.SignalEnded(), this, preferLocal: false);
@@ -506,20 +489,5 @@ internal sealed class CallSession : ICallMediaSink, IDisposable
         }
 
         _input?.CancelPendingRead();   // wakes the read loop so the connection closes
-    }
-
-    private async Task ReportFinishedPlaybacksAsync(ICallControl control, ChannelReader<int> finished)
-    {
-        await foreach (var playbackId in finished.ReadAllAsync())
-        {
-            try
-            {
-                await control.PlaybackFinishedAsync(CallId, playbackId);
-            }
-            catch (Exception ex)
-            {
-                GatewayLog.ControlPlaneFailed(_logger, CallId, "playback-finished", ex);
-            }
-        }
     }
 }

@@ -14,7 +14,7 @@ internal sealed class WireFeed
     private readonly PlaybackQueue _playback;
     private readonly CallSessionLifecycle _lifecycle;
     private readonly OutboundAudioTrail _trail;
-    private readonly Action<int> _reportFinished;
+    private readonly PlaybackFinishedReports? _finished;
     private readonly int _frameBytes;
     private readonly int _lead;
     private readonly byte[] _frame;
@@ -31,7 +31,7 @@ internal sealed class WireFeed
     /// <param name="playback">Where the frames come from.</param>
     /// <param name="lifecycle">Says when the hang-up is queued, and is told.</param>
     /// <param name="trail">Where the frames the sender wrote go.</param>
-    /// <param name="reportFinished">Told each playback whose last frame the sender wrote.</param>
+    /// <param name="finished">Told each playback whose last frame the sender wrote; <see langword="null"/> for a refused call.</param>
     public WireFeed(
         WireSlot slot,
         int lead,
@@ -40,7 +40,7 @@ internal sealed class WireFeed
         PlaybackQueue playback,
         CallSessionLifecycle lifecycle,
         OutboundAudioTrail trail,
-        Action<int> reportFinished)
+        PlaybackFinishedReports? finished)
     {
         _slot = slot;
         _lead = Math.Min(lead, slot.Capacity / 2);
@@ -50,7 +50,7 @@ internal sealed class WireFeed
         _playback = playback;
         _lifecycle = lifecycle;
         _trail = trail;
-        _reportFinished = reportFinished;
+        _finished = finished;
         Ledger = new WireLedger(2 * slot.Capacity, frameBytes, keepPayloads: trail.Recorder is not null);
     }
 
@@ -135,7 +135,7 @@ internal sealed class WireFeed
         _accountedSilence = stats.SilenceSent;
         while (Ledger.TryTakeFinished(out var id))
         {
-            _reportFinished(id);
+            _finished?.Finished(id);
         }
     }
 
