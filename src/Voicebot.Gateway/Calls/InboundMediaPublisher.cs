@@ -21,8 +21,8 @@ internal sealed class InboundMediaPublisher(CallSession session, ICallControl co
     /// <summary>One audio frame; <paramref name="payload"/> may alias the socket's buffer only until this returns.</summary>
     public async ValueTask OnAudioAsync(ReadOnlySequence<byte> payload, int sampleRate)
     {
-        var sequence = session.NextInboundSequence();
-        _gate.Demand = session.InboundAudio;
+        var sequence = session.Inbound.NextSequence();
+        _gate.Demand = session.Inbound.Demand;
         if (!_gate.Admit(payload, sampleRate))
         {
             // Far from any voice: the grain does not need it. An event never spans a frame kept back.
@@ -73,7 +73,7 @@ internal sealed class InboundMediaPublisher(CallSession session, ICallControl co
 
         _gate.DropHeld();
 
-        await PublishAsync(InboundMedia.ForDtmf(session.NextInboundSequence(), digit));
+        await PublishAsync(InboundMedia.ForDtmf(session.Inbound.NextSequence(), digit));
     }
 
     private ValueTask PublishAsync(InboundMedia media) => control.PublishAsync(session.CallId, media, session.Lifetime);

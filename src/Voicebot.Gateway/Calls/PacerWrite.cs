@@ -12,7 +12,10 @@ internal enum PacerWrite
     /// </summary>
     Starved,
 
-    /// <summary>The previous flush is still pending (slow socket): nothing written this tick.</summary>
+    /// <summary>
+    /// The socket was still busy: the previous flush is pending (nothing written this tick) or, with the wire sender, it
+    /// found the socket full on some of its ticks. Not a streamed phrase running dry: that is <see cref="Starved"/>.
+    /// </summary>
     Underrun,
 
     /// <summary>The session has ended or is closing.</summary>

@@ -1,4 +1,5 @@
 using Voicebot.Abstractions.Calls;
+using Voicebot.Abstractions.Records;
 
 namespace Voicebot.Gateway.Calls;
 
@@ -53,6 +54,10 @@ internal sealed class PlaybackQueue
 
     /// <summary>When each playback's first frame was taken.</summary>
     public IReadOnlyDictionary<int, DateTimeOffset> StartedAt => _startedAt;
+
+    /// <summary>What the queue saw of the call's playbacks, for its record: copies of the times, taken now.</summary>
+    public CallMediaFacts Facts(string? recordingPath) =>
+        new(new Dictionary<int, DateTimeOffset>(_queuedAt), new Dictionary<int, DateTimeOffset>(_startedAt), recordingPath, _time.GetUtcNow());
 
     /// <summary>
     /// Queues <paramref name="item"/>. Returns <see langword="false"/> when it is a chunk of

@@ -111,7 +111,7 @@ internal sealed class PacerWarmup(IOptions<AudioSocketOptions> options, IOptions
             }
 
             session.WriteNextFrame();
-            session.OnInboundAudio(session.NextInboundSequence(), quiet);
+            session.OnInboundAudio(session.Inbound.NextSequence(), quiet);
             written += Drain(pipe.Reader);
         }
 

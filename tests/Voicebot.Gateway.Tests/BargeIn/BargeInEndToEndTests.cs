@@ -42,7 +42,7 @@ public sealed class BargeInEndToEndTests
         await call.Client.ReadFramesAsync(frames, 10, ct);   // the speech has ended: a second report would be in by now
 
         var detectionFrame = speechFrom + 7;   // MinSpeech 160 ms = the 8th 20 ms frame
-        var reaction = session.LastBargeIn!;
+        var reaction = session.Inbound.LastBargeIn!;
         var speechSentAt = call.Client.PumpFrameSentAt(speechFrom);
         var detectionSentAt = call.Client.PumpFrameSentAt(detectionFrame);
         var firstAfterDetection = frames.FindIndex(f => f.ReceivedAt > detectionSentAt);
@@ -60,8 +60,8 @@ public sealed class BargeInEndToEndTests
         Assert.True(lastAudible <= firstAfterDetection + 1 + 5, $"Bot audio {lastAudible - firstAfterDetection} frames after detection.");
         Assert.All(frames[(lastAudible + 1)..], f => Assert.True(f.IsSilence));
         Assert.Equal(1, recorded.BargeInCount);
-        Assert.Equal(1, session.BargeIns);
-        Assert.Equal(0, session.BargeInsRejectedAsEcho + session.BargeInsRejectedTooShort);
+        Assert.Equal(1, session.Inbound.BargeIns);
+        Assert.Equal(0, session.Inbound.BargeInsRejectedAsEcho + session.Inbound.BargeInsRejectedTooShort);
         Assert.Equal(1, reaction.PlaybackId);
         Assert.False(recorded.PlaybackFinished.Reader.TryRead(out _));
         var log = Assert.Single(logs.Entries, e => e.Id.Name == "BargeIn");
@@ -96,8 +96,8 @@ public sealed class BargeInEndToEndTests
         AssertPhraseArrived(phrase, frames, session);
         Assert.Equal(2, finished);
         Assert.Equal(0, recorded.BargeInCount);
-        Assert.Equal(0, session.BargeIns);
-        Assert.Equal(1, session.BargeInsRejectedTooShort);
+        Assert.Equal(0, session.Inbound.BargeIns);
+        Assert.Equal(1, session.Inbound.BargeInsRejectedTooShort);
     }
 
     [Fact]
@@ -118,12 +118,12 @@ public sealed class BargeInEndToEndTests
         await call.Client.ReadFramesAsync(frames, 10, ct);
 
         TestContext.Current.SendDiagnosticMessage(
-            $"Echo: rejected as echo {session.BargeInsRejectedAsEcho}, too short {session.BargeInsRejectedTooShort}, barge-ins {session.BargeIns}.");
+            $"Echo: rejected as echo {session.Inbound.BargeInsRejectedAsEcho}, too short {session.Inbound.BargeInsRejectedTooShort}, barge-ins {session.Inbound.BargeIns}.");
         AssertPhraseArrived(phrase, frames, session);
         Assert.Equal(3, finished);
         Assert.Equal(0, recorded.BargeInCount);
-        Assert.Equal(0, session.BargeIns);
-        Assert.True(session.BargeInsRejectedAsEcho >= 1);
+        Assert.Equal(0, session.Inbound.BargeIns);
+        Assert.True(session.Inbound.BargeInsRejectedAsEcho >= 1);
     }
 
     [Fact]
@@ -150,8 +150,8 @@ public sealed class BargeInEndToEndTests
         await call.Client.ReadFramesAsync(frames, 40, ct);
 
         Assert.Equal(1, recorded.BargeInCount);
-        Assert.Equal(1, session.BargeIns);
-        Assert.Equal(speechFrom + 7, session.LastBargeIn!.InboundSequence);
+        Assert.Equal(1, session.Inbound.BargeIns);
+        Assert.Equal(speechFrom + 7, session.Inbound.LastBargeIn!.InboundSequence);
         Assert.All(frames.TakeLast(20), f => Assert.True(f.IsSilence));
     }
 
@@ -177,8 +177,8 @@ public sealed class BargeInEndToEndTests
         AssertPhraseArrived(phrase, frames, session);
         Assert.Equal(5, finished);
         Assert.Equal(0, recorded.BargeInCount);
-        Assert.Equal(0, session.BargeIns);
-        Assert.Null(session.LastBargeIn);
+        Assert.Equal(0, session.Inbound.BargeIns);
+        Assert.Null(session.Inbound.LastBargeIn);
     }
 
     [Fact]
@@ -204,8 +204,8 @@ public sealed class BargeInEndToEndTests
         await call.Client.ReadFramesAsync(frames, 5, ct);
 
         Assert.Equal(0, recorded.BargeInCount);
-        Assert.Equal(0, session.BargeIns + session.BargeInsRejectedAsEcho + session.BargeInsRejectedTooShort);
-        Assert.Null(session.LastBargeIn);
+        Assert.Equal(0, session.Inbound.BargeIns + session.Inbound.BargeInsRejectedAsEcho + session.Inbound.BargeInsRejectedTooShort);
+        Assert.Null(session.Inbound.LastBargeIn);
         Assert.All(frames, f => Assert.True(f.IsSilence));
     }
 

@@ -64,6 +64,28 @@ public sealed class WireLeadTests
     }
 
     [Fact]
+    public async Task FlushAndAbort_OnceTheHangupIsQueued_TheGoodbyeAndTheBotsHangupStillGo()
+    {
+        var ct = Timeout();
+        await using var host = await GatewayTestHost.StartAsync(cancellationToken: ct);
+        await using var call = await host.StartLiveCallAsync(ct);
+        var recorded = host.Control.Call(call.CallId);
+        var session = (CallSession)recorded.Media!;
+        Assert.NotNull(session.WireStats);
+        var goodbye = TestAudio.Tone(TimeSpan.FromMilliseconds(200), 300, -6);
+
+        // Ten frames are within the lead: the goodbye, then the hang-up behind it, are in the sender's queue at once.
+        await session.PlayAsync(new PlaybackItem(4, "goodbye", goodbye, 8000));
+        await session.HangUpAsync();
+        await session.FlushAsync();   // a flush now would drop the queued hang-up with the frames ahead of it
+        session.Abort();
+        var beforeHangup = await call.Client.ReadUntilHangupAsync(ct);
+
+        Assert.Equal(goodbye, beforeHangup.Where(f => !f.IsSilence).SelectMany(f => f.Payload).ToArray());
+        Assert.Null(await recorded.Ended.Task.WaitAsync(ct));   // the bot's hang-up, not an abort
+    }
+
+    [Fact]
     public async Task PlaybackFinished_IsReportedOnceTheLastFrameIsOnTheWire()
     {
         var ct = Timeout();
