@@ -23,7 +23,19 @@ public static class GrainsServiceCollectionExtensions
     {
         services.TryAddSingleton<IChunkResampler, GrainChunkResampler>();   // before the in-place default below
         services.AddVoicebotConversation(configuration, contentRoot);
+        services.AddVoicebotCalls();
         services.AddHostedService<PhraseCacheWarmUp>();
+        return services;
+    }
+
+    /// <summary>
+    /// What the call grains are built from (<see cref="CallServices"/>, the call's composed voice). Silos only: calls
+    /// need the technicians and a voice, which the CLI's local services do not have.
+    /// </summary>
+    public static IServiceCollection AddVoicebotCalls(this IServiceCollection services)
+    {
+        services.TryAddSingleton<CallVoices>();
+        services.TryAddSingleton<CallServices>();
         return services;
     }
 
@@ -47,8 +59,6 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(sp => new ConversationAssets(sp.GetRequiredService<IOptions<CallOptions>>(), sp.GetRequiredService<ContentPaths>()));
         services.TryAddSingleton<PhraseStore>();
         services.TryAddSingleton<SpokenTextCache>();
-        services.TryAddSingleton<CallVoices>();
-        services.TryAddSingleton<CallServices>();
         services.AddMetrics();
         services.TryAddSingleton<CallMetrics>();
         services.TryAddSingleton<ICallTransfer>(DialplanCallTransfer.Instance);

@@ -57,7 +57,7 @@ public class VoicebotClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<ICallTransfer>(Transfer);
             silo.Services.AddSingleton(new CallClock(Time));
             silo.Services.AddSingleton<IChunkResampler, GrainChunkResampler>();
-            silo.Services.AddVoicebotConversation(configuration, RepositoryPaths.Root);
+            silo.Services.AddVoicebotConversation(configuration, RepositoryPaths.Root).AddVoicebotCalls();
             ConfigureServices(silo.Services);
         });
         Cluster = builder.Build();
