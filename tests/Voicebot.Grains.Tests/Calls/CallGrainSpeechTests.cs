@@ -74,7 +74,15 @@ public sealed class CallGrainSpeechTests(SpeechClusterFixture fixture)
             await Task.Delay(20, ct);
         }
 
-        await Task.Delay(200, ct);   // anything sent beyond the gate would have arrived by now
+        // A key goes on the call's stream after every frame: once the grain has handled it, every frame went through
+        // the gate. The hang-up then closes the recognizer's input once it has taken everything the gate let through.
+        await call.PressAsync("5");
+        while (!(await call.Grain.GetSnapshotAsync()).History.Any(t => t.Kind == TurnKind.Dtmf && t.Content == "5"))
+        {
+            await Task.Delay(20, ct);
+        }
+
+        await call.Grain.HangUpAsync(HangupReason.CallerHungUp);
         Assert.Equal(Expected, fixture.Recognizer.FramesReceived(call.CallId));
     }
 

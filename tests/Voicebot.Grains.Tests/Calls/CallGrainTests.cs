@@ -307,6 +307,10 @@ public sealed class CallGrainTests(VoicebotClusterFixture fixture)
 
         await call.Sink.WaitForPhraseAsync("name_not_heard", ct);
         await call.Sink.WaitForPhraseAsync("ask_name", ct, occurrence: 2);
+
+        var history = (await call.Grain.GetSnapshotAsync()).History;
+        Assert.Contains(history, t => t.Speaker == Speaker.Caller && t.Kind == TurnKind.AudioClip && t.Content == "(nothing said)");
+        Assert.DoesNotContain(history, t => t.Content == "silence");   // a key was pressed: not a silent caller
     }
 
     [Fact]
