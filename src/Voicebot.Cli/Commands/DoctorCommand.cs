@@ -31,10 +31,11 @@ public static class DoctorCommand
             await using var app = VoicebotHost.Build(configArgs);
             results = await new SetupChecks(app.Services, app.Configuration, app.Environment.ContentRootPath).RunAllAsync(cancellationToken);
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        catch (Exception ex) when (StartupFailure.Describe(ex) is { } failure)
         {
-            // Building the host already validates some options (Kestrel's endpoints read theirs).
-            results = [SetupCheckResult.Fail("configuration", string.Join("; ", ex.Failures), "correct these settings in appsettings.json, the environment or .env")];
+            // Building the host already validates some options (Kestrel's endpoints read theirs) and binds others:
+            // the same one line `voicebot serve` prints.
+            results = [SetupCheckResult.Fail("configuration", failure, "correct these settings in appsettings.json, the environment or .env")];
         }
         catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException)
         {

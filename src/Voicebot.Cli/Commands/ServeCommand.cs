@@ -47,47 +47,54 @@ public static class ServeCommand
         {
             app = VoicebotHost.Build(hostArgs);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (StartupFailure.Describe(ex) is { } failure)
         {
-            return InvalidConfiguration(ex);
+            return StartupFailure.Report(failure, Console.Error);
         }
 
+        var settings = StartupFailure.Snapshot(app.Configuration);
+        Exception? startFailure = null;
         await using (app)
         {
             try
             {
+                // Resolved before starting: a value that does not bind surfaces here, not once serving.
+                _ = app.Services.GetRequiredService<IOptions<AudioSocketOptions>>().Value;
                 await app.StartAsync(cancellationToken);
             }
-            catch (OptionsValidationException ex)
+            catch (Exception ex) when (StartupFailure.Describe(ex) is not null)
             {
-                return InvalidConfiguration(ex);
+                // Described once the host has let go of its own ports, so a port still taken is another process's.
+                startFailure = ex;
             }
 
-            var exitCode = 0;
-            if (demoScenario is not null)
+            if (startFailure is null)
             {
-                exitCode = await RunDemoAsync(app.Services, demoScenario, cancellationToken);
+                return await ServeAsync(app, demoScenario, exitAfterDemo, cancellationToken);
             }
-
-            if (!exitAfterDemo)
-            {
-                var gateway = app.Services.GetRequiredService<IOptions<AudioSocketOptions>>().Value;
-                AnsiConsole.MarkupLine($"[green]Serving AudioSocket on {gateway.ListenAddress}:{gateway.Port}[/] (Ctrl+C to stop).");
-                await app.WaitForShutdownAsync(cancellationToken);
-                return 0;
-            }
-
-            await app.StopAsync(CancellationToken.None);
-            return exitCode;
         }
+
+        return StartupFailure.Report(StartupFailure.Describe(startFailure, settings)!, Console.Error);
     }
 
-    /// <summary>A wrong setting is the operator's to fix: say which and how, not a stack trace.</summary>
-    private static int InvalidConfiguration(OptionsValidationException ex)
+    private static async Task<int> ServeAsync(WebApplication app, string? demoScenario, bool exitAfterDemo, CancellationToken cancellationToken)
     {
-        AnsiConsole.MarkupLine($"[red]Invalid configuration:[/] {Markup.Escape(string.Join("; ", ex.Failures))}");
-        AnsiConsole.MarkupLine("Correct it in appsettings.json, the environment or .env; `voicebot doctor` checks the whole set-up.");
-        return 2;
+        var exitCode = 0;
+        if (demoScenario is not null)
+        {
+            exitCode = await RunDemoAsync(app.Services, demoScenario, cancellationToken);
+        }
+
+        if (!exitAfterDemo)
+        {
+            var gateway = app.Services.GetRequiredService<IOptions<AudioSocketOptions>>().Value;
+            AnsiConsole.MarkupLine($"[green]Serving AudioSocket on {gateway.ListenAddress}:{gateway.Port}[/] (Ctrl+C to stop).");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        return exitCode;
     }
 
     private static async Task<int> RunDemoAsync(IServiceProvider services, string scenarioName, CancellationToken cancellationToken)

@@ -21,4 +21,27 @@ public sealed class ServeCommandTests
 
         Assert.Equal(2, exit);
     }
+
+    [Theory]
+    [InlineData("--AudioSocket:Port=abc")]          // does not bind: not a number
+    [InlineData("--Technicians:Mode=Sometimes")]    // does not bind: not one of the modes
+    [InlineData("--Calls:Flow=nope")]               // no such flow file
+    public async Task Serve_SettingThatCannotBeUsed_ExitsTwoInsteadOfCrashing(string setting)
+    {
+        var exit = await ServeCommand.RunAsync(["--AudioSocket:Port=0", "--Http:Port=0", setting], demoScenario: null, exitAfterDemo: true, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, exit);
+    }
+
+    [Fact]
+    public async Task Serve_AudioSocketPortAlreadyInUse_ExitsTwoInsteadOfCrashing()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+
+        var exit = await ServeCommand.RunAsync([$"--AudioSocket:Port={port}", "--AudioSocket:ListenAddress=127.0.0.1", "--Http:Port=0"], demoScenario: null, exitAfterDemo: true, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, exit);
+    }
 }
