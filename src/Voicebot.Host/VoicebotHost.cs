@@ -68,6 +68,7 @@ public static class VoicebotHost
         builder.Services.AddHostedService<Records.InterruptedCallRecovery>();
         builder.AddVoicebotWatching();
         builder.Services.AddSingleton<Serilog.Core.ILogEventFilter, PlannedUnreadinessLogFilter>();
+        builder.Services.AddSingleton<Serilog.Core.ILogEventFilter, OperatorNoiseLogFilter>();
 
         // Last hosted service before Kestrel's: applies the GC settings once everything else has started.
         builder.Services.AddOptionsWithValidateOnStart<RuntimeTuningOptions, RuntimeTuningOptionsValidator>()

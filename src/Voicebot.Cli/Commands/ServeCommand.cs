@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,9 @@ namespace Voicebot.Cli.Commands;
 /// </summary>
 public static class ServeCommand
 {
+    /// <summary>Wide enough that no transcript or outcome line wraps when the output is a pipe or a file.</summary>
+    private const int UnwrappedWidth = 1000;
+
     public static Command Create()
     {
         var demo = new Option<bool>("--demo") { Description = "Place a demo call against this bot once it is ready, then keep serving." };
@@ -45,7 +49,7 @@ public static class ServeCommand
         WebApplication app;
         try
         {
-            app = VoicebotHost.Build(hostArgs);
+            app = VoicebotHost.Build(hostArgs, demoScenario is null ? null : QuietConsoleForDemo);
         }
         catch (Exception ex) when (StartupFailure.Describe(ex) is { } failure)
         {
@@ -75,6 +79,22 @@ public static class ServeCommand
         }
 
         return StartupFailure.Report(StartupFailure.Describe(startFailure, settings)!, Console.Error);
+    }
+
+    /// <summary>
+    /// The demo shows the conversation, not the log: the console sink keeps warnings and errors only (the log files
+    /// still get everything), and piped output is not wrapped at Spectre's 80-column default, which split lines.
+    /// </summary>
+    private static void QuietConsoleForDemo(WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Serilog:WriteTo:Console:Args:restrictedToMinimumLevel"] = "Warning",
+        });
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = UnwrappedWidth;
+        }
     }
 
     private static async Task<int> ServeAsync(WebApplication app, string? demoScenario, bool exitAfterDemo, CancellationToken cancellationToken)

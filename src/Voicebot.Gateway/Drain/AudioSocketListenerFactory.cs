@@ -12,13 +12,14 @@ namespace Voicebot.Gateway.Drain;
 /// <c>AudioSocket()</c> reports at once, so the dialplan can route the call elsewhere. HTTP stays up meanwhile.
 /// Kestrel asks every factory that is an <see cref="IConnectionListenerFactorySelector"/> whether it binds an endpoint.
 /// </summary>
-internal sealed class AudioSocketListenerFactory(
+internal sealed partial class AudioSocketListenerFactory(
     IOptions<SocketTransportOptions> socketOptions,
     IOptions<AudioSocketOptions> audioSocketOptions,
     ILoggerFactory loggerFactory,
     GatewayDrain drain) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     private readonly SocketTransportFactory _sockets = new(Options.Create(ForAudioSocket(socketOptions.Value, audioSocketOptions.Value)), loggerFactory);
+    private readonly ILogger _logger = loggerFactory.CreateLogger<AudioSocketListenerFactory>();
 
     public bool CanBind(EndPoint endpoint) => endpoint is AudioSocketEndPoint;
 
@@ -26,6 +27,8 @@ internal sealed class AudioSocketListenerFactory(
     {
         var listener = await _sockets.BindAsync(endpoint, cancellationToken);
         drain.Attach(listener);
+        // Kestrel would announce this endpoint as http://; the host drops that line and this one says what it is.
+        Listening(_logger, listener.EndPoint);
         return listener;
     }
 
@@ -41,4 +44,7 @@ internal sealed class AudioSocketListenerFactory(
         CreateBoundListenSocket = host.CreateBoundListenSocket,
         UnsafePreferInlineScheduling = audioSocket.InlineSocketScheduling,
     };
+
+    [LoggerMessage(1, LogLevel.Information, "AudioSocket gateway listening on tcp {EndPoint}.", EventName = "AudioSocketGatewayListening")]
+    private static partial void Listening(ILogger logger, EndPoint endPoint);
 }
