@@ -1,8 +1,8 @@
 namespace Voicebot.Cli.Calling;
 
 /// <summary>
-/// What the bot should have done, checked by end-to-end tests against the outcome the bot serves at
-/// <c>GET http://host:8088/calls/{id}/outcome</c> and the phrases the caller heard.
+/// What the bot should have done, checked by <c>voicebot call</c> and the end-to-end tests against the outcome the bot
+/// serves at <c>GET http://host:8088/calls/{id}/outcome</c> and the phrases the caller heard.
 /// </summary>
 public sealed record ScenarioExpectation
 {
@@ -14,6 +14,21 @@ public sealed record ScenarioExpectation
 
     /// <summary>Phrase keys the caller should hear, in order.</summary>
     public IReadOnlyList<string>? Phrases { get; init; }
+
+    /// <summary>
+    /// Checks the bot's <paramref name="outcome"/> against <see cref="Outcome"/> (<c>noTechnician</c> and
+    /// <c>no-technician</c> are the same). Returns <see langword="null"/> when it matches or nothing is expected, else
+    /// "expected …, got …".
+    /// </summary>
+    public string? FindOutcomeMismatch(CallOutcomeReport outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return Outcome is null || Normalize(Outcome) == Normalize(outcome.Outcome)
+            ? null
+            : $"expected outcome {Outcome}, got {outcome}";
+
+        static string Normalize(string word) => word.Replace("-", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+    }
 
     /// <summary>
     /// Checks <paramref name="heard"/> (from <see cref="BotPhraseMatcher.MatchKeys"/>) against <see cref="Phrases"/>: every

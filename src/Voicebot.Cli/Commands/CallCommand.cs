@@ -22,7 +22,7 @@ public static class CallCommand
     /// <summary>The scenario ran to its end (or the caller hung up as asked with <c>--hang-up-after</c>).</summary>
     public const int Completed = 0;
 
-    /// <summary>The scenario stopped early: a wait timed out or the bot ended the call first.</summary>
+    /// <summary>The scenario stopped early (a wait timed out or the bot ended the call first), or the outcome is not the expected one.</summary>
     public const int ScenarioFailed = 1;
 
     /// <summary>No call: connection refused or timed out, or an invalid scenario or option.</summary>
@@ -31,8 +31,14 @@ public static class CallCommand
     /// <summary>The bot sent something real Asterisk rejects (it would have dropped the call).</summary>
     public const int BotProtocolViolation = 3;
 
+    /// <summary>The call ran but its outcome could not be read from the bot's HTTP API (unreachable, unknown call).</summary>
+    public const int OutcomeUnknown = 4;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>How long the bot may take to close a call after the caller's last frame before its outcome is given up on.</summary>
+    private static readonly TimeSpan OutcomePendingTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Builds the command.</summary>
     /// <param name="phraseSource">Known phrases, to name what the bot said; without one (and without <c>--phrases</c>) only durations are shown.</param>
@@ -72,10 +78,25 @@ public static class CallCommand
             DefaultValueFactory = _ => "espeak",
         };
         voice.AcceptOnlyFromAmong("espeak", "tone");
+        var http = new Option<Uri>("--http")
+        {
+            Description = "The bot's HTTP API, to read the call's outcome (GET /calls/{id}/outcome) and check it against the scenario's.",
+            DefaultValueFactory = _ => HttpCallOutcomeClient.DefaultAddress,
+            CustomParser = result =>
+            {
+                if (Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var address) && address.Scheme is "http" or "https")
+                {
+                    return address;
+                }
+
+                result.AddError("--http must be an http:// address, e.g. http://127.0.0.1:8088/.");
+                return null;
+            },
+        };
 
         var command = new Command("call", "Place a simulated call (an AudioSocket client, as Asterisk) and play a scenario.")
         {
-            host, port, scenario, callId, rate, output, phrases, hangUpAfter, quiet, voice,
+            host, port, scenario, callId, rate, output, phrases, hangUpAfter, quiet, voice, http,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -89,7 +110,8 @@ public static class CallCommand
                 parseResult.GetValue(output),
                 parseResult.GetValue(phrases),
                 parseResult.GetValue(hangUpAfter) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                parseResult.GetValue(quiet));
+                parseResult.GetValue(quiet),
+                parseResult.GetRequiredValue(http));
             var synthesizer = synthesizerFactory?.Invoke() ?? CreateVoice(parseResult.GetRequiredValue(voice));
             try
             {
@@ -210,7 +232,14 @@ public static class CallCommand
                 return Interrupted;
             }
 
-            return result.Completed || hungUpOnRequest ? Completed : ScenarioFailed;
+            var exitCode = result.Completed || hungUpOnRequest ? Completed : ScenarioFailed;
+            if (settings.BotHttp is { } botHttp)
+            {
+                var outcomeCode = await CheckOutcomeAsync(botHttp, callId, hungUpOnRequest ? null : scenario.Expect, console, cancellationToken);
+                exitCode = exitCode == Completed ? outcomeCode : exitCode;
+            }
+
+            return exitCode;
 
             async Task HangUpLaterAsync()
             {
@@ -225,6 +254,33 @@ public static class CallCommand
                 }
             }
         }
+    }
+
+    /// <summary>Prints the call's outcome from the bot's HTTP API and compares it with the expected one.</summary>
+    private static async Task<int> CheckOutcomeAsync(Uri botHttp, Guid callId, ScenarioExpectation? expect, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        CallOutcomeReport outcome;
+        try
+        {
+            outcome = await new HttpCallOutcomeClient(client, botHttp, OutcomePendingTimeout, TimeProvider.System).GetOutcomeAsync(callId, cancellationToken);
+        }
+        catch (CallOutcomeUnavailableException ex)
+        {
+            console.MarkupLine($"[red]Outcome unknown:[/] {Markup.Escape(ex.Message)} (--http sets the bot's HTTP address).");
+            return OutcomeUnknown;
+        }
+
+        if (expect?.FindOutcomeMismatch(outcome) is { } mismatch)
+        {
+            console.MarkupLine($"[red]Outcome:[/] {Markup.Escape(mismatch)}");
+            return ScenarioFailed;
+        }
+
+        console.MarkupLine(expect?.Outcome is null
+            ? $"[bold]Outcome:[/] {Markup.Escape(outcome.ToString())}"
+            : $"[bold]Outcome:[/] [green]{Markup.Escape(outcome.ToString())}[/] as expected");
+        return Completed;
     }
 
     internal static ISpeechSynthesizer CreateVoice(string name) => name == "tone"

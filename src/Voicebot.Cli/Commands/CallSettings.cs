@@ -10,6 +10,7 @@ namespace Voicebot.Cli.Commands;
 /// <param name="PhrasesDirectory">Phrase cache directory to recognise the bot's phrases; <see langword="null"/> = the injected source, if any.</param>
 /// <param name="HangUpAfter">Hang up this long into the call, whatever the scenario says.</param>
 /// <param name="Quiet">Print only the summary.</param>
+/// <param name="BotHttp">The bot's HTTP API, to print and check the call's outcome; <see langword="null"/> = no outcome check.</param>
 public sealed record CallSettings(
     string Host,
     int Port,
@@ -19,4 +20,5 @@ public sealed record CallSettings(
     string? OutputPath = null,
     string? PhrasesDirectory = null,
     TimeSpan? HangUpAfter = null,
-    bool Quiet = false);
+    bool Quiet = false,
+    Uri? BotHttp = null);

@@ -11,6 +11,7 @@ using Voicebot.Gateway;
 using Voicebot.Grains.Phrases;
 using Voicebot.Host;
 using Voicebot.Host.Http;
+using Voicebot.Providers.Local.Technicians;
 
 namespace Voicebot.Cli.Commands;
 
@@ -46,6 +47,11 @@ public static class ServeCommand
     /// <summary>Runs the host; with a demo scenario, places that call first. Returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] hostArgs, string? demoScenario, bool exitAfterDemo, CancellationToken cancellationToken)
     {
+        if (demoScenario is not null && await TryLoadAsync(demoScenario, cancellationToken) is { } scenario)
+        {
+            hostArgs = DemoHostArgs(hostArgs, scenario);
+        }
+
         WebApplication app;
         try
         {
@@ -94,6 +100,37 @@ public static class ServeCommand
         if (Console.IsOutputRedirected)
         {
             AnsiConsole.Profile.Width = UnwrappedWidth;
+        }
+    }
+
+    /// <summary>
+    /// The host's arguments for a demo of <paramref name="scenario"/>. A scenario whose outcome depends on a technician
+    /// pins <c>Technicians:Mode</c> (the default follows Paris office hours, so the outcome would follow the time of
+    /// day); a <c>Technicians:Mode</c> given on the command line wins.
+    /// </summary>
+    internal static string[] DemoHostArgs(string[] hostArgs, CallScenario scenario)
+    {
+        if (scenario.Technicians is not { } technicians
+            || hostArgs.Any(argument => argument.Contains($"{TechnicianOptions.SectionName}:{nameof(TechnicianOptions.Mode)}", StringComparison.OrdinalIgnoreCase)))
+        {
+            return hostArgs;
+        }
+
+        var mode = technicians == ScenarioTechnicians.Available ? TechnicianAvailabilityMode.AlwaysAvailable : TechnicianAvailabilityMode.NeverAvailable;
+        AnsiConsole.MarkupLine($"[grey]Demo: technicians {technicians.ToString().ToLowerInvariant()}, as {Markup.Escape(scenario.Name)} needs (Technicians:Mode={mode}).[/]");
+        return [.. hostArgs, $"--{TechnicianOptions.SectionName}:{nameof(TechnicianOptions.Mode)}={mode}"];
+    }
+
+    /// <summary>The demo's scenario, or null when it cannot be read (the demo call then reports why).</summary>
+    private static async Task<CallScenario?> TryLoadAsync(string scenarioName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CallScenarioLoader.LoadAsync(scenarioName, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or IOException)
+        {
+            return null;
         }
     }
 

@@ -50,6 +50,70 @@ public sealed class CallCommandTests
     }
 
     [Fact]
+    public async Task RunAsync_OutcomeAsExpected_PrintsItAndExitsZero()
+    {
+        var callId = Guid.NewGuid();
+        await using var http = FakeOutcomeHttpServer.Start((200, """{ "outcome": "no-technician", "reason": "completed" }"""));
+
+        var (exitCode, text) = await RunAgainstFakeBotAsync(ExpectingOutcome("noTechnician"), http.Address, callId);
+
+        Assert.True(exitCode == CallCommand.Completed, text);
+        Assert.Contains("Outcome: no-technician (reason completed) as expected", text, StringComparison.Ordinal);
+        Assert.Equal([$"/calls/{callId:D}/outcome?format=json"], http.Requests);
+    }
+
+    [Fact]
+    public async Task RunAsync_OutcomeNotTheExpectedOne_SaysExpectedAndGotAndExitsScenarioFailed()
+    {
+        await using var http = FakeOutcomeHttpServer.Start((200, """{ "outcome": "no-technician", "reason": "completed" }"""));
+
+        var (exitCode, text) = await RunAgainstFakeBotAsync(ExpectingOutcome("transfer"), http.Address);
+
+        Assert.True(exitCode == CallCommand.ScenarioFailed, text);
+        Assert.Contains("Outcome: expected outcome transfer, got no-technician (reason completed)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_OutcomePendingAtFirst_AsksAgainUntilTheCallIsOver()
+    {
+        await using var http = FakeOutcomeHttpServer.Start(
+            (409, """{ "outcome": "pending", "state": "GOODBYE" }"""),
+            (200, """{ "outcome": "transfer", "reason": "completed" }"""));
+
+        var (exitCode, text) = await RunAgainstFakeBotAsync(ExpectingOutcome("transfer"), http.Address);
+
+        Assert.True(exitCode == CallCommand.Completed, text);
+        Assert.Equal(2, http.Requests.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownCallOnTheBot_ExitsOutcomeUnknown()
+    {
+        await using var http = FakeOutcomeHttpServer.Start((404, """{ "outcome": "unknown" }"""));
+
+        var (exitCode, text) = await RunAgainstFakeBotAsync(ExpectingOutcome("transfer"), http.Address);
+
+        Assert.True(exitCode == CallCommand.OutcomeUnknown, text);
+        Assert.Contains("Outcome unknown:", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_HttpApiUnreachable_SaysSoAndExitsOutcomeUnknown()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var (exitCode, text) = await RunAgainstFakeBotAsync(ExpectingOutcome("transfer"), new Uri($"http://127.0.0.1:{port}/"));
+
+        Assert.True(exitCode == CallCommand.OutcomeUnknown, text);
+        Assert.Contains("cannot reach the bot's HTTP API", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_NothingListening_ExitsNotConnectedWithAClearMessage()
     {
         int port;
@@ -108,12 +172,13 @@ public sealed class CallCommandTests
     {
         var root = new RootCommand { CallCommand.Create() };
 
-        var result = root.Parse(["call", "--host", "10.0.0.1", "--port", "9019", "--scenario", "wrong-keys", "--rate", "16000", "--hang-up-after", "3.5", "--quiet", "--voice", "tone", "--call-id", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"]);
+        var result = root.Parse(["call", "--host", "10.0.0.1", "--port", "9019", "--scenario", "wrong-keys", "--rate", "16000", "--hang-up-after", "3.5", "--quiet", "--voice", "tone", "--call-id", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "--http", "http://127.0.0.1:18088/"]);
 
         Assert.Empty(result.Errors);
         Assert.Equal("10.0.0.1", result.GetValue<string>("--host"));
         Assert.Equal(9019, result.GetValue<int>("--port"));
         Assert.Equal(16000, result.GetValue<int?>("--rate"));
+        Assert.Equal(new Uri("http://127.0.0.1:18088/"), result.GetValue<Uri>("--http"));
     }
 
     [Fact]
@@ -145,6 +210,34 @@ public sealed class CallCommandTests
             phrase.Pcm.AsSpan(offset, Math.Min(320, phrase.Pcm.Length - offset)).CopyTo(frame);
             await connection.SendAsync(FakeAudioSocketConnection.Frame(0x10, frame), Token);
         }
+    }
+
+    private static string ExpectingOutcome(string outcome) => $$"""
+        { "name": "short", "steps": [
+          { "waitForPrompt": { "timeoutSeconds": 10, "silenceSeconds": 0.2 } },
+          { "dtmf": "1" },
+          { "waitForHangup": { "timeoutSeconds": 10 } } ],
+          "expect": { "outcome": "{{outcome}}" } }
+        """;
+
+    private static async Task<(int ExitCode, string Output)> RunAgainstFakeBotAsync(string scenarioJson, Uri botHttp, Guid? callId = null)
+    {
+        var welcome = new PhraseAudio("welcome", "Bienvenue.", Tone.Noise(10 * 320, 1), 8000);
+        var goodbye = new PhraseAudio("goodbye", "Au revoir.", Tone.Noise(6 * 320, 2), 8000);
+        using var temp = new TempDirectory();
+        var scenarioPath = temp.Write("s.json", scenarioJson);
+        await using var server = FakeAudioSocketServer.Start();
+        var bot = RunFakeBotAsync(server, welcome, goodbye);
+        var (console, output) = TestConsole();
+
+        var exitCode = await CallCommand.RunAsync(
+            new CallSettings("127.0.0.1", server.Port, scenarioPath, callId, OutputPath: Path.Combine(temp.Path, "bot.wav"), BotHttp: botHttp),
+            new FakeToneSynthesizer(),
+            null,
+            console,
+            Token);
+        await bot;
+        return (exitCode, output.ToString());
     }
 
     private static (IAnsiConsole Console, StringWriter Output) TestConsole() => TestConsoles.Create();

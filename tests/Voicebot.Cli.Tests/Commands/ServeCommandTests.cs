@@ -1,3 +1,4 @@
+using Voicebot.Cli.Calling;
 using Voicebot.Cli.Commands;
 
 namespace Voicebot.Cli.Tests.Commands;
@@ -43,5 +44,31 @@ public sealed class ServeCommandTests
         var exit = await ServeCommand.RunAsync([$"--AudioSocket:Port={port}", "--AudioSocket:ListenAddress=127.0.0.1", "--Http:Port=0"], demoScenario: null, exitAfterDemo: true, TestContext.Current.CancellationToken);
 
         Assert.Equal(2, exit);
+    }
+
+    [Theory]
+    [InlineData("mobile-not-fixed-transfer", "--Technicians:Mode=AlwaysAvailable")]
+    [InlineData("mobile-not-fixed-no-technician", "--Technicians:Mode=NeverAvailable")]
+    public async Task DemoHostArgs_ScenarioNeedingTechnicians_PinsTheMode(string scenarioName, string expected)
+    {
+        var scenario = await CallScenarioLoader.LoadAsync(scenarioName, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["--Http:Port=1", expected], ServeCommand.DemoHostArgs(["--Http:Port=1"], scenario));
+    }
+
+    [Fact]
+    public async Task DemoHostArgs_ModeGivenOnTheCommandLine_Wins()
+    {
+        var scenario = await CallScenarioLoader.LoadAsync("mobile-not-fixed-transfer", TestContext.Current.CancellationToken);
+
+        Assert.Equal(["--Technicians:Mode=OfficeHours"], ServeCommand.DemoHostArgs(["--Technicians:Mode=OfficeHours"], scenario));
+    }
+
+    [Fact]
+    public async Task DemoHostArgs_ScenarioWithoutTechnicians_LeavesTheArgumentsAlone()
+    {
+        var scenario = await CallScenarioLoader.LoadAsync("internet-fixed", TestContext.Current.CancellationToken);
+
+        Assert.Equal(["--Http:Port=1"], ServeCommand.DemoHostArgs(["--Http:Port=1"], scenario));
     }
 }
